@@ -1,0 +1,15 @@
+"""minitheano: Theano's symbolic tensor framework, small and fast, on NumPy or CuPy.
+
+    import minitheano as theano
+    import minitheano.tensor as T
+"""
+from . import gradient, tensor  # noqa: F401
+from .compile import Function, In, Mode, Param, function  # noqa: F401
+from .config import config  # noqa: F401
+from .gradient import grad  # noqa: F401
+from .graph import Apply, Constant, Variable  # noqa: F401
+from .op import Op  # noqa: F401
+from .shared import SharedVariable, shared  # noqa: F401
+from . import printing  # noqa: F401,E402
+
+__version__ = "0.1.0"

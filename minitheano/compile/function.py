@@ -1,0 +1,349 @@
+"""``function``: compile a graph into a callable with ``updates`` and ``givens``."""
+from __future__ import annotations
+
+import time
+import warnings
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..backend import get_backend, to_host
+from ..config import config
+from ..graph import Constant, Variable, clone_replace, graph_inputs
+from ..shared import SharedVariable
+from ..tensor.type import as_tensor_variable
+from .fgraph import FunctionGraph
+from .program import ProfileStats, Program
+from .rewrite import RewriteReport, run_passes
+
+
+class MissingInputError(ValueError):
+    """An output needs a variable that is neither an input, a shared variable nor a constant."""
+
+
+class UnusedInputError(ValueError):
+    """An input of ``function`` is not used by any output or update."""
+
+
+@dataclass
+class In:
+    """A function input with options: ``In(x, value=default, name=None)``."""
+
+    variable: Variable
+    value: object = None
+    name: str | None = None
+    borrow: bool = False
+    allow_downcast: bool | None = None
+    mutable: bool = False
+
+    def __post_init__(self):
+        if self.name is None:
+            self.name = self.variable.name
+
+    @property
+    def has_default(self) -> bool:
+        return self.value is not None
+
+
+Param = In
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How to compile: ``optimizer`` is ``'fast_run'`` (all rewrites), ``'fast_compile'``
+    (merge only) or ``None`` (no rewrite)."""
+
+    linker: str | None = "py"
+    optimizer: str | None = "fast_run"
+
+
+_MODES = {"FAST_RUN": Mode(optimizer="fast_run"), "FAST_COMPILE": Mode(optimizer="fast_compile"),
+          "NONE": Mode(optimizer=None)}
+
+
+def get_mode(mode) -> Mode:
+    if mode is None:
+        mode = config.mode
+    if isinstance(mode, Mode):
+        return mode
+    if isinstance(mode, str) and mode.upper() in _MODES:
+        return _MODES[mode.upper()]
+    raise ValueError(f"function: unknown mode {mode!r}; use 'FAST_RUN', 'FAST_COMPILE' or a Mode")
+
+
+def passes_for(mode: Mode):
+    from ..tensor.rewrites import FAST_COMPILE_PASSES, FAST_RUN_PASSES
+
+    return {"fast_run": FAST_RUN_PASSES, "fast_compile": FAST_COMPILE_PASSES, None: ()}[
+        mode.optimizer]
+
+
+def _pairs(mapping, what):
+    if mapping is None:
+        return []
+    if isinstance(mapping, dict):
+        return list(mapping.items())
+    try:
+        pairs = [tuple(p) for p in mapping]
+    except TypeError:
+        raise TypeError(f"function: {what} must be a dict or a list of pairs") from None
+    if any(len(p) != 2 for p in pairs):
+        raise TypeError(f"function: {what} must be a dict or a list of (variable, value) pairs")
+    return pairs
+
+
+def _check_update(shared_var, value):
+    if not isinstance(shared_var, SharedVariable):
+        raise TypeError(f"function: update target {shared_var} is not a shared variable; only "
+                        f"shared variables can be updated")
+    value = as_tensor_variable(value)
+    if value.type == shared_var.type:
+        return value
+    if value.ndim != shared_var.ndim or value.dtype != shared_var.dtype:
+        hint = (f" (cast it: T.cast(expr, '{shared_var.dtype}'), or keep the expression in "
+                f"{shared_var.dtype})" if value.ndim == shared_var.ndim else "")
+        raise TypeError(
+            f"function: an update must have the same type as its shared variable: "
+            f"{shared_var.name or shared_var} is {shared_var.type} but the update expression "
+            f"{value} is {value.type}{hint}")
+    from ..tensor.shape import patternbroadcast
+
+    return patternbroadcast(value, shared_var.broadcastable)
+
+
+def _check_given(var, value):
+    if not isinstance(var, Variable):
+        raise TypeError(f"function: givens keys must be variables, got {type(var).__name__}")
+    value = as_tensor_variable(value)
+    if value.ndim != var.ndim or value.dtype != var.dtype:
+        raise TypeError(f"function: givens replacement for {var} must have its type {var.type}, "
+                        f"got {value.type} (cast or reshape the replacement)")
+    if value.broadcastable != var.broadcastable:
+        from ..tensor.shape import patternbroadcast
+
+        value = patternbroadcast(value, var.broadcastable)
+    return value
+
+
+def function(inputs, outputs=None, mode=None, updates=None, givens=None,
+             no_default_updates=False, accept_inplace=False, name=None, rebuild_strict=True,
+             allow_input_downcast=None, profile=None, on_unused_input=None):
+    """Compile ``outputs`` as a function of ``inputs``, applying ``updates`` after each call.
+
+    ``updates``: pairs (or a dict) ``shared_variable -> expression``, all computed from the
+    values before the call, then written together. ``givens``: pairs ``variable -> expression``
+    substituted in the graph before compiling.
+    """
+    spec = dict(inputs=inputs, outputs=outputs, mode=mode, updates=updates, givens=givens,
+                no_default_updates=no_default_updates, name=name,
+                allow_input_downcast=allow_input_downcast, profile=profile,
+                on_unused_input=on_unused_input)
+    return Function(spec)
+
+
+class FunctionMaker:
+    """What compiling produced: the rewritten ``fgraph``, the user's graph and the report."""
+
+    def __init__(self, fgraph, original_outputs, inputs, report, mode):
+        self.fgraph = fgraph
+        self.original_outputs = original_outputs
+        self.inputs = inputs
+        self.rewrite_report = report
+        self.mode = mode
+
+
+class Function:
+    """A compiled function. Call it with the input values; it returns NumPy arrays."""
+
+    def __init__(self, spec: dict):
+        start = time.perf_counter()
+        self._spec = spec
+        self.name = spec["name"]
+        inputs = spec["inputs"]
+        if not isinstance(inputs, (list, tuple)):
+            raise TypeError("function: inputs must be a list or tuple of variables")
+        self.ins = [i if isinstance(i, In) else In(i) for i in inputs]
+        self._check_inputs()
+        outputs = spec["outputs"]
+        self._single = outputs is not None and not isinstance(outputs, (list, tuple))
+        out_list = [] if outputs is None else [outputs] if self._single else list(outputs)
+        out_list = [as_tensor_variable(o) for o in out_list]
+        updates = self._collect_updates(out_list)
+        self.shared_updated = [s for s, _ in updates]
+        givens = [(k, _check_given(k, v)) for k, v in _pairs(spec["givens"], "givens")]
+        cut = [(i.variable, i.variable.clone()) for i in self.ins if i.variable.owner is not None]
+        roots = [new for _, new in cut]
+        for i, (_, new) in zip([i for i in self.ins if i.variable.owner is not None], cut):
+            i.variable = new
+        all_outputs = clone_replace(out_list + [v for _, v in updates], givens + cut)
+        input_vars = [i.variable for i in self.ins]
+        self._check_graph_inputs(all_outputs, input_vars, roots)
+        mode = get_mode(spec["mode"])
+        fgraph = FunctionGraph(input_vars, all_outputs)
+        report = run_passes(fgraph, passes_for(mode))
+        shared = [v for v in graph_inputs(fgraph.outputs) if isinstance(v, SharedVariable)]
+        for s in self.shared_updated:
+            if s not in shared:
+                shared.append(s)
+        self.backend = get_backend()
+        self.program = Program.build(fgraph.toposort(), input_vars, shared, fgraph.outputs,
+                                     self.backend.xp)
+        self._n_outputs = len(out_list)
+        self._update_slots = [(s, self.program.output_slots[self._n_outputs + k])
+                              for k, s in enumerate(self.shared_updated)]
+        self.maker = FunctionMaker(fgraph, out_list, self.ins, report, mode)
+        self.profile = None
+        if spec["profile"] or (spec["profile"] is None and config.profile):
+            self.profile = ProfileStats(self.name)
+            self.program.profile = self.profile
+        self.return_internal_type = False
+        self.compile_time = time.perf_counter() - start
+        if self.profile is not None:
+            self.profile.compile_time = self.compile_time
+
+    # --- construction helpers -------------------------------------------------------------
+    def _check_inputs(self) -> None:
+        seen = set()
+        for pos, i in enumerate(self.ins):
+            var = i.variable
+            if isinstance(var, SharedVariable):
+                raise TypeError(f"function: cannot use the shared variable {var} as an explicit "
+                                f"input (input {pos}); substitute a variable for it via givens")
+            if isinstance(var, Constant):
+                raise TypeError(f"function: input {pos} is the constant {var}, not a variable")
+            if not isinstance(var, Variable):
+                raise TypeError(f"function: input {pos} is {type(var).__name__}, not a variable")
+            if id(var) in seen:
+                raise ValueError(f"function: the variable {var} is used twice as an input")
+            seen.add(id(var))
+
+    def _collect_updates(self, outputs):
+        spec = self._spec
+        raw = spec["updates"]
+        if isinstance(raw, dict) and not isinstance(raw, OrderedDict) and len(raw) > 1:
+            pass  # dicts keep insertion order in Python 3.7+, which is all an OrderedDict adds
+        pairs = []
+        seen = set()
+        for shared_var, value in _pairs(raw, "updates"):
+            if id(shared_var) in seen:
+                raise ValueError(f"function: {shared_var} has two updates")
+            seen.add(id(shared_var))
+            pairs.append((shared_var, _check_update(shared_var, value)))
+        if spec["no_default_updates"] is not True:
+            excluded = spec["no_default_updates"] or []
+            graph = outputs + [v for _, v in pairs]
+            for var in graph_inputs(graph):
+                if (isinstance(var, SharedVariable) and var.default_update is not None
+                        and id(var) not in seen and var not in excluded):
+                    seen.add(id(var))
+                    pairs.append((var, _check_update(var, var.default_update)))
+        return pairs
+
+    def _check_graph_inputs(self, outputs, input_vars, roots) -> None:
+        needed = graph_inputs(outputs)
+        known = {id(v) for v in input_vars}
+        for var in needed:
+            if id(var) in known or isinstance(var, (Constant, SharedVariable)):
+                continue
+            raise MissingInputError(
+                f"function: the graph needs the input {var} ({var.type}), which is not in the "
+                f"inputs list, not a shared variable and not given through givens")
+        used = {id(v) for v in needed}
+        policy = self._spec["on_unused_input"] or config.on_unused_input
+        for pos, var in enumerate(input_vars):
+            if id(var) not in used:
+                message = (f"function: input {pos} ({var}) is not used to compute any output or "
+                           f"update; pass on_unused_input='ignore' (or 'warn') to allow this")
+                if policy == "raise":
+                    raise UnusedInputError(message)
+                if policy == "warn":
+                    warnings.warn(message, stacklevel=4)
+
+    # --- calling ----------------------------------------------------------------------------
+    def _bind(self, args, kwargs):
+        if len(args) > len(self.ins):
+            raise TypeError(f"function {self.name or ''}: takes {len(self.ins)} arguments, got "
+                            f"{len(args)}")
+        values = list(args) + [_MISSING] * (len(self.ins) - len(args))
+        for key, value in kwargs.items():
+            pos = next((k for k, i in enumerate(self.ins) if i.name == key), None)
+            if pos is None:
+                raise TypeError(f"function: unknown input name {key!r}; inputs are "
+                                f"{[i.name for i in self.ins]}")
+            if values[pos] is not _MISSING:
+                raise TypeError(f"function: input {key!r} given twice")
+            values[pos] = value
+        for pos, (i, value) in enumerate(zip(self.ins, values)):
+            if value is _MISSING:
+                if not i.has_default:
+                    raise TypeError(f"function: missing argument {i.name or pos} (input {pos}); "
+                                    f"it takes {len(self.ins)} arguments")
+                values[pos] = i.value
+        return values
+
+    def __call__(self, *args, **kwargs):
+        values = self._bind(args, kwargs)
+        program, xp = self.program, self.backend.xp
+        storage = program.new_storage()
+        downcast = self._spec["allow_input_downcast"]
+        for pos, (i, slot, value) in enumerate(zip(self.ins, program.input_slots, values)):
+            allow = i.allow_downcast if i.allow_downcast is not None else downcast
+            try:
+                arr = i.variable.type.filter(value, allow_downcast=allow,
+                                             what=f"input {pos} ({i.name or i.variable})")
+            except TypeError as exc:
+                raise TypeError(f"Bad input argument to function {self.name or ''} at index "
+                                f"{pos} (0-based): {exc}") from None
+            storage[slot] = arr if xp is np else xp.asarray(arr)
+        for slot in program.shared_slots:
+            storage[slot] = program.variables[slot]._value
+        program.run(storage)
+        # nothing is written before every output and update value has been computed
+        protected = [storage[s] for s in program.input_slots + program.shared_slots]
+        for shared_var, slot in self._update_slots:
+            value = storage[slot]
+            if any(value is p or _may_share(value, p, xp) for p in protected):
+                value = value.copy()
+            shared_var._value = value
+        outputs = []
+        for slot in program.output_slots[: self._n_outputs]:
+            value = storage[slot]
+            if any(value is p or _may_share(value, p, xp) for p in protected):
+                value = value.copy()
+            outputs.append(value if self.return_internal_type else to_host(value))
+        if self._single:
+            return outputs[0]
+        return outputs
+
+    # --- pickling and copying ---------------------------------------------------------------
+    def __reduce__(self):
+        return (Function, (self._spec,))
+
+    def __deepcopy__(self, memo):
+        import copy
+
+        return Function(copy.deepcopy(self._spec, memo))
+
+    def copy(self):
+        """A new function with the same graph and the same shared variables."""
+        return Function(dict(self._spec))
+
+    def __str__(self) -> str:
+        return f"Function({self.name or ''}) compiled as:\n{self.program}"
+
+
+def _may_share(a, b, xp) -> bool:
+    if a is None or b is None or not hasattr(a, "shape") or not hasattr(b, "shape"):
+        return False
+    if xp is np:
+        return np.may_share_memory(a, b)
+    return xp.may_share_memory(a, b)
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING = _Missing()

@@ -1,0 +1,216 @@
+"""The compiled form of a graph: a flat, printable list of steps over numbered storage slots."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from ..graph import Apply, Constant, Variable
+
+
+@dataclass
+class Step:
+    """Run ``node`` on the values in slots ``inputs``; put its results in slots ``outputs``."""
+
+    node: Apply
+    fn: object
+    inputs: tuple
+    outputs: tuple
+    free: tuple = ()  # slots no later step needs: cleared after this step to save memory
+
+    def __str__(self) -> str:
+        outs = ", ".join(f"s{o}" for o in self.outputs)
+        ins = ", ".join(f"s{i}" for i in self.inputs)
+        text = f"{outs} = {self.node.op}({ins})"
+        if self.free:
+            text += "  # free " + ", ".join(f"s{f}" for f in self.free)
+        return text
+
+
+@dataclass
+class Program:
+    """Slots: the function's inputs first, then shared variables, constants, then step results."""
+
+    steps: list
+    slot_of: dict                 # id(variable) -> slot
+    variables: list               # slot -> variable
+    constants: dict               # slot -> backend array
+    input_slots: tuple
+    shared_slots: tuple
+    output_slots: tuple
+    profile: "ProfileStats | None" = None
+    last_shapes: dict = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, order, inputs, shared, outputs, xp) -> "Program":
+        """Schedule ``order`` (a toposort); ``outputs`` are kept (never freed)."""
+        variables: list[Variable] = []
+        slot_of: dict[int, int] = {}
+
+        def slot(var):
+            if id(var) not in slot_of:
+                slot_of[id(var)] = len(variables)
+                variables.append(var)
+            return slot_of[id(var)]
+
+        input_slots = tuple(slot(v) for v in inputs)
+        shared_slots = tuple(slot(v) for v in shared)
+        constants = {}
+        for node in order:
+            for inp in node.inputs:
+                if isinstance(inp, Constant) and id(inp) not in slot_of:
+                    constants[slot(inp)] = xp.asarray(inp.data)
+        steps = []
+        for node in order:
+            steps.append(Step(node, node.op.make_thunk(node, xp), tuple(slot(i) for i in node.inputs),
+                              tuple(slot(o) for o in node.outputs)))
+        for out in outputs:  # outputs that are constants
+            if isinstance(out, Constant) and id(out) not in slot_of:
+                constants[slot(out)] = xp.asarray(out.data)
+        output_slots = tuple(slot(o) for o in outputs)
+        keep = set(output_slots) | set(input_slots) | set(shared_slots) | set(constants)
+        last_use = {}
+        for k, step in enumerate(steps):
+            for s in step.inputs + step.outputs:
+                last_use[s] = k
+        for k, step in enumerate(steps):
+            step.free = tuple(sorted({s for s in step.inputs + step.outputs
+                                      if last_use[s] == k and s not in keep}))
+        return cls(steps, slot_of, variables, constants, input_slots, shared_slots, output_slots)
+
+    def new_storage(self) -> list:
+        storage = [None] * len(self.variables)
+        for s, value in self.constants.items():
+            storage[s] = value
+        return storage
+
+    def run(self, storage: list) -> None:
+        """Execute every step; a failure is re-raised with the node, its inputs and source line."""
+        if self.profile is not None:
+            return self._run_profiled(storage)
+        for step in self.steps:
+            args = [storage[i] for i in step.inputs]
+            try:
+                result = step.fn(*args)
+            except Exception as exc:
+                raise runtime_error(step, args, exc) from exc
+            outs = step.outputs
+            if len(outs) == 1:
+                storage[outs[0]] = result
+            else:
+                for s, value in zip(outs, result):
+                    storage[s] = value
+            for s in step.free:
+                storage[s] = None
+
+    def _run_profiled(self, storage: list) -> None:
+        profile = self.profile
+        for k, step in enumerate(self.steps):
+            args = [storage[i] for i in step.inputs]
+            start = time.perf_counter()
+            try:
+                result = step.fn(*args)
+            except Exception as exc:
+                raise runtime_error(step, args, exc) from exc
+            profile.record(k, step, time.perf_counter() - start, result)
+            outs = step.outputs
+            results = [result] if len(outs) == 1 else list(result)
+            for s, value in zip(outs, results):
+                storage[s] = value
+                self.last_shapes[s] = tuple(getattr(value, "shape", ()))
+            for s in step.free:
+                storage[s] = None
+        profile.calls += 1
+
+    def __str__(self) -> str:
+        lines = []
+        for s in self.input_slots:
+            lines.append(f"s{s} <- input {self.variables[s]} : {self.variables[s].type}")
+        for s in self.shared_slots:
+            lines.append(f"s{s} <- shared {self.variables[s]} : {self.variables[s].type}")
+        for s in sorted(self.constants):
+            lines.append(f"s{s} <- constant {self.variables[s]}")
+        lines.extend(str(step) for step in self.steps)
+        lines.append("return " + ", ".join(f"s{s}" for s in self.output_slots))
+        return "\n".join(lines)
+
+
+def describe_value(value) -> str:
+    shape = getattr(value, "shape", None)
+    dtype = getattr(value, "dtype", None)
+    if shape is None:
+        return type(value).__name__
+    return f"{dtype} {tuple(shape)}"
+
+
+def runtime_error(step: Step, args, exc: Exception) -> Exception:
+    """An exception of the same kind as ``exc`` naming the op, the inputs and the user's line."""
+    node = step.node
+    inputs = "\n".join(f"    {inp}: {inp.type}, value {describe_value(a)}"
+                       for inp, a in zip(node.inputs, args))
+    message = (f"{exc}\n  while running {node.op} (program step: {step})\n"
+               f"  inputs:\n{inputs}\n  built at: {node.source}")
+    try:
+        new = type(exc)(message)
+    except Exception:
+        new = RuntimeError(message)
+    new.node = node
+    return new
+
+
+class ProfileStats:
+    """Per-node timings of a function called with ``profile=True``."""
+
+    def __init__(self, name=None):
+        self.name = name
+        self.calls = 0
+        self.node_time: dict[int, float] = {}
+        self.node_calls: dict[int, int] = {}
+        self.node_shapes: dict[int, list] = {}
+        self.steps: list[Step] = []
+        self.compile_time = 0.0
+
+    def record(self, k: int, step: Step, seconds: float, result) -> None:
+        if k >= len(self.steps):
+            self.steps.extend([None] * (k + 1 - len(self.steps)))
+        self.steps[k] = step
+        self.node_time[k] = self.node_time.get(k, 0.0) + seconds
+        self.node_calls[k] = self.node_calls.get(k, 0) + 1
+        results = [result] if len(step.outputs) == 1 else list(result)
+        self.node_shapes[k] = [tuple(getattr(r, "shape", ())) for r in results]
+
+    def op_time(self) -> dict:
+        """Total seconds per op class name."""
+        out: dict[str, float] = {}
+        for k, t in self.node_time.items():
+            name = type(self.steps[k].node.op).__name__
+            out[name] = out.get(name, 0.0) + t
+        return out
+
+    def summary(self, file=None, n_ops_to_print=20, n_apply_to_print=20) -> None:
+        """Print per-op and per-node time, call counts, share of the total and output shapes."""
+        import sys
+
+        file = file or sys.stderr
+        total = sum(self.node_time.values()) or 1e-12
+        print(f"Function profiling: {self.name or '<unnamed>'}", file=file)
+        print(f"  calls: {self.calls}, time in nodes: {total:.4f}s "
+              f"({total / max(self.calls, 1) * 1e3:.2f} ms per call), compile: "
+              f"{self.compile_time:.3f}s", file=file)
+        print("\n  Ops (by total time):", file=file)
+        print(f"  {'<% time>':>9} {'<sum %>':>8} {'<time s>':>10} {'<calls>':>8}  <op>", file=file)
+        running = 0.0
+        counts: dict[str, int] = {}
+        for k, c in self.node_calls.items():
+            name = type(self.steps[k].node.op).__name__
+            counts[name] = counts.get(name, 0) + c
+        for name, t in sorted(self.op_time().items(), key=lambda kv: -kv[1])[:n_ops_to_print]:
+            running += t
+            print(f"  {100 * t / total:8.1f}% {100 * running / total:7.1f}% {t:10.4f} "
+                  f"{counts[name]:8d}  {name}", file=file)
+        print("\n  Apply nodes (by total time):", file=file)
+        print(f"  {'<% time>':>9} {'<time s>':>10} {'<calls>':>8}  <node>  <output shapes>",
+              file=file)
+        for k, t in sorted(self.node_time.items(), key=lambda kv: -kv[1])[:n_apply_to_print]:
+            step = self.steps[k]
+            print(f"  {100 * t / total:8.1f}% {t:10.4f} {self.node_calls[k]:8d}  {step.node.op}  "
+                  f"{self.node_shapes[k]}", file=file)

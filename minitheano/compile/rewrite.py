@@ -1,0 +1,100 @@
+"""The rewrite engine: an explicit, ordered tuple of passes run on a ``FunctionGraph``.
+
+A local rule is a plain function ``rule(fgraph, node)`` returning replacement variables for
+``node.outputs`` (or ``None``). A pass applies its rules over the graph until nothing changes.
+The rules themselves live next to the ops they concern (``tensor/rewrites.py``).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..graph import Constant
+from .fgraph import FunctionGraph
+
+MAX_SWEEPS = 30
+
+
+@dataclass
+class RewriteReport:
+    """Which rewrites fired, how often, and how many nodes they removed."""
+
+    fired: Counter = field(default_factory=Counter)
+    removed: Counter = field(default_factory=Counter)
+    nodes_before: int = 0
+    nodes_after: int = 0
+
+    def record(self, name: str, removed: int) -> None:
+        self.fired[name] += 1
+        self.removed[name] += removed
+
+    def __str__(self) -> str:
+        lines = [f"rewrites: {self.nodes_before} nodes -> {self.nodes_after} nodes"]
+        for name, count in self.fired.most_common():
+            lines.append(f"  {name:<32} fired {count:>4}x  removed {self.removed[name]:>4} nodes")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Pass:
+    """A named group of local rules, or one global function ``run(fgraph, report)``."""
+
+    name: str
+    rules: tuple = ()
+    run: Callable | None = None
+
+
+def apply_local_rules(fgraph: FunctionGraph, rules, report: RewriteReport) -> None:
+    for _ in range(MAX_SWEEPS):
+        changed = False
+        for node in fgraph.toposort():
+            for rule in rules:
+                replacements = rule(fgraph, node)
+                if replacements is None:
+                    continue
+                before = len(fgraph.toposort())
+                for old, new in zip(node.outputs, replacements):
+                    if new is not None and new is not old:
+                        fgraph.replace(old, new)
+                report.record(rule.__name__, before - len(fgraph.toposort()))
+                changed = True
+                break
+            # a replaced node is dead: the toposort we iterate may be stale, start over
+            if changed:
+                break
+        if not changed:
+            return
+
+
+def merge(fgraph: FunctionGraph, report: RewriteReport) -> None:
+    """Merge equal constants and nodes computing the same op on the same inputs."""
+    before = len(fgraph.toposort())
+    constants: dict = {}
+    seen: dict = {}
+    for node in fgraph.toposort():
+        for i, inp in enumerate(node.inputs):
+            if isinstance(inp, Constant):
+                canonical = constants.setdefault(inp.signature(), inp)
+                if canonical is not inp:
+                    fgraph.replace(inp, canonical)
+        key = (node.op, tuple(id(i) for i in node.inputs))
+        other = seen.setdefault(key, node)
+        if other is not node:
+            for old, new in zip(node.outputs, other.outputs):
+                fgraph.replace(old, new)
+    removed = before - len(fgraph.toposort())
+    if removed:
+        report.record("merge", removed)
+
+
+def run_passes(fgraph: FunctionGraph, passes) -> RewriteReport:
+    """Run ``passes`` in order on ``fgraph``; return what fired."""
+    report = RewriteReport(nodes_before=len(fgraph.toposort()))
+    for p in passes:
+        if p.run is not None:
+            p.run(fgraph, report)
+        else:
+            apply_local_rules(fgraph, p.rules, report)
+    report.nodes_after = len(fgraph.toposort())
+    return report

@@ -1,0 +1,216 @@
+"""Symbolic differentiation: ``grad``, ``verify_grad`` and gradient-blocking ops."""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import config
+from .graph import Apply, Variable, ancestors, toposort
+from .op import Op
+from .tensor.type import DISCRETE_DTYPES, FLOAT_DTYPES, as_tensor_variable
+
+
+class DisconnectedInputError(ValueError):
+    """``grad`` was asked for the gradient with respect to a variable the cost does not use."""
+
+
+class GradientError(Exception):
+    """``verify_grad`` found a symbolic gradient that disagrees with finite differences."""
+
+    def __init__(self, arg, err_pos, shape, val1, val2, abs_err, rel_err, abs_tol, rel_tol):
+        super().__init__(
+            f"GradientError: the symbolic gradient of input {arg} (shape {shape}) disagrees with "
+            f"finite differences along a random direction: analytic {val1!r} vs numeric "
+            f"{val2!r} (abs error {abs_err:.3g} > {abs_tol:.3g} and rel error "
+            f"{rel_err:.3g} > {rel_tol:.3g})")
+        self.arg, self.err_pos, self.shape = arg, err_pos, shape
+        self.val1, self.val2, self.abs_err, self.rel_err = val1, val2, abs_err, rel_err
+        self.abs_tol, self.rel_tol = abs_tol, rel_tol
+
+
+def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_names=True,
+         known_grads=None, return_disconnected="zero", null_gradients="raise"):
+    """Symbolic gradient of the scalar ``cost`` with respect to ``wrt`` (a variable or a list).
+
+    Variables in ``consider_constant`` are treated as constants (no gradient flows through
+    them). A ``wrt`` that the cost does not depend on raises ``DisconnectedInputError`` unless
+    ``disconnected_inputs`` is ``'warn'`` or ``'ignore'``; it then gets zeros. Integer
+    variables get zero gradients.
+    """
+    if disconnected_inputs not in ("raise", "warn", "ignore"):
+        raise ValueError("grad: disconnected_inputs must be 'raise', 'warn' or 'ignore'")
+    single = not isinstance(wrt, (list, tuple))
+    wrt_list = [wrt] if single else list(wrt)
+    for w in wrt_list:
+        if not isinstance(w, Variable):
+            raise TypeError(f"grad: wrt must be variables, got {type(w).__name__}")
+    grads: dict[int, Variable] = {}
+    roots = []
+    if cost is not None:
+        cost = as_tensor_variable(cost)
+        if cost.ndim != 0:
+            raise TypeError(f"grad: the cost must be a scalar, got {cost.type}; take its sum or "
+                            f"mean first (or pass known_grads)")
+        if cost.dtype in DISCRETE_DTYPES:
+            raise TypeError(f"grad: the cost has the integer dtype {cost.dtype}; it has no gradient")
+        from .tensor.elemwise import const_like
+
+        grads[id(cost)] = const_like(1, cost)
+        roots.append(cost)
+    for var, g in (known_grads or {}).items():
+        grads[id(var)] = as_tensor_variable(g)
+        roots.append(var)
+    blockers = list(consider_constant or [])
+    blocked = {id(b) for b in blockers}
+    connected = {id(v) for v in ancestors(roots, blockers)}
+
+    # forward pass: which variables depend on some wrt (only those need gradients)
+    nodes = toposort(roots, blockers)
+    needs = {id(w) for w in wrt_list}
+    for node in nodes:
+        if any(id(i) in needs for i in node.inputs):
+            needs.update(id(o) for o in node.outputs)
+
+    for node in reversed(nodes):
+        if not any(id(o) in grads for o in node.outputs) or not any(id(o) in needs
+                                                                  for o in node.outputs):
+            continue
+        if not any(id(i) in needs and id(i) not in blocked for i in node.inputs):
+            continue
+        output_grads = [grads.get(id(o)) for o in node.outputs]
+        if any(g is None for g in output_grads):
+            from .tensor.basic import zeros_like
+
+            output_grads = [g if g is not None else zeros_like(o)
+                            for o, g in zip(node.outputs, output_grads)]
+        input_grads = node.op.grad(node.inputs, node.outputs, output_grads)
+        if len(input_grads) != len(node.inputs):
+            raise ValueError(f"{node.op}.grad returned {len(input_grads)} gradients for "
+                             f"{len(node.inputs)} inputs")
+        for inp, g in zip(node.inputs, input_grads):
+            if g is None or id(inp) in blocked or id(inp) not in needs:
+                continue
+            g = as_tensor_variable(g)
+            if g.ndim != inp.ndim:
+                raise ValueError(f"{node.op}.grad returned a gradient {g.type} for input {inp.type}")
+            prev = grads.get(id(inp))
+            grads[id(inp)] = g if prev is None else prev + g
+
+    results = []
+    for w in wrt_list:
+        if id(w) not in connected:
+            message = (f"grad: the cost does not depend on {w} ({w.type}); it is not part of the "
+                       f"cost's graph (pass disconnected_inputs='ignore' to get zeros)")
+            if disconnected_inputs == "raise":
+                raise DisconnectedInputError(message)
+            if disconnected_inputs == "warn":
+                warnings.warn(message, stacklevel=2)
+        results.append(_final_grad(w, grads.get(id(w))))
+    return results[0] if single else results
+
+
+def _final_grad(w, g):
+    from .tensor.basic import zeros_like
+    from .tensor.elemwise import cast
+    from .tensor.shape import patternbroadcast
+
+    if w.dtype in DISCRETE_DTYPES:
+        return zeros_like(w, dtype=config.floatX)
+    if g is None:
+        return zeros_like(w)
+    if g.dtype != w.dtype:
+        g = cast(g, w.dtype)
+    if g.broadcastable != w.broadcastable:
+        g = patternbroadcast(g, w.broadcastable)
+    return g
+
+
+@dataclass(frozen=True)
+class GradientBlock(Op):
+    """Identity in the forward pass; its gradient is zero (``zero_grad``) or absent."""
+
+    kind: str  # "disconnected" or "zero"
+
+    def make_node(self, x) -> Apply:
+        x = as_tensor_variable(x)
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, xp, x):
+        return x
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
+    def grad(self, inputs, outputs, output_grads):
+        if self.kind == "disconnected":
+            return [None]
+        from .tensor.basic import zeros_like
+
+        return [zeros_like(inputs[0])]
+
+
+def disconnected_grad(x):
+    """``x`` in the forward pass; no gradient flows back through it."""
+    return GradientBlock("disconnected")(x)
+
+
+def zero_grad(x):
+    """``x`` in the forward pass; the gradient through it is zero."""
+    return GradientBlock("zero")(x)
+
+
+def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=None,
+                rel_tol=None, mode=None, cast_to_output_type=False, no_debug_ref=True):
+    """Check the symbolic gradient of ``fun`` at the point ``pt`` against finite differences.
+
+    ``fun`` maps symbolic inputs (one per array in ``pt``) to an output. The output is projected
+    on a random tensor to get a scalar cost; for each of ``n_tests`` random directions per
+    input, the directional derivative from the symbolic gradient is compared with a central
+    difference. Raises ``GradientError`` on disagreement.
+    """
+    from .compile.function import function
+    from .shared import shared
+    from .tensor.type import TensorType
+
+    if rng is None:
+        rng = np.random.RandomState(42)
+    pt = [np.array(p) for p in pt]
+    for p in pt:
+        if p.dtype.name not in FLOAT_DTYPES:
+            raise TypeError(f"verify_grad: points must be float arrays, got {p.dtype}")
+    inputs = [TensorType(p.dtype.name, (False,) * p.ndim)(f"input{i}") for i, p in enumerate(pt)]
+    out = as_tensor_variable(fun(*inputs))
+    if isinstance(out, (list, tuple)):
+        raise TypeError("verify_grad: fun must return a single variable")
+    f_out = function(inputs, out, on_unused_input="ignore")
+    shape = np.shape(f_out(*pt))
+    projection = shared(np.asarray(rng.rand(*shape) + 0.5, dtype=out.dtype), name="projection")
+    cost = (out * projection).sum()
+    f_cost = function(inputs, cost, on_unused_input="ignore")
+    f_grad = function(inputs, grad(cost, inputs, disconnected_inputs="ignore"),
+                      on_unused_input="ignore")
+    dtype = np.result_type(*[p.dtype for p in pt]).name
+    eps = eps or (1e-6 if dtype == "float64" else 1e-2)
+    abs_tol = abs_tol if abs_tol is not None else (1e-5 if dtype == "float64" else 1e-2)
+    rel_tol = rel_tol if rel_tol is not None else (1e-5 if dtype == "float64" else 1e-2)
+    analytic = f_grad(*pt)
+    for _ in range(n_tests):
+        for i, p in enumerate(pt):
+            direction = rng.standard_normal(p.shape)
+            direction /= max(np.linalg.norm(direction), 1e-12)
+            plus = [q.copy() for q in pt]
+            minus = [q.copy() for q in pt]
+            plus[i] = (p + eps * direction).astype(p.dtype)
+            minus[i] = (p - eps * direction).astype(p.dtype)
+            numeric = (float(f_cost(*plus)) - float(f_cost(*minus))) / (2 * eps)
+            symbolic = float(np.sum(analytic[i] * direction))
+            abs_err = abs(numeric - symbolic)
+            rel_err = abs_err / max(abs(numeric) + abs(symbolic), 1e-12)
+            if abs_err > abs_tol and rel_err > rel_tol:
+                raise GradientError(i, None, p.shape, symbolic, numeric, abs_err, rel_err,
+                                    abs_tol, rel_tol)
+
+
+verify_grad.E_grad = GradientError

@@ -1,0 +1,196 @@
+"""The symbolic graph: ``Variable``, ``Constant``, ``Apply`` and the walks over them."""
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from typing import Iterable, Sequence
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_ids = itertools.count()
+
+
+def user_source_line() -> str:
+    """``file:line`` of the first stack frame outside minitheano: where the user built a node."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not os.path.abspath(filename).startswith(_PACKAGE_DIR):
+            return f"{filename}:{frame.f_lineno}"
+        frame = frame.f_back
+    return "<unknown>"
+
+
+class Variable:
+    """A symbolic value of a given ``type``: a graph input (``owner is None``) or an op's output."""
+
+    def __init__(self, type, owner: "Apply | None" = None, index: int | None = None, name=None):
+        self.type = type
+        self.owner = owner
+        self.index = index
+        self.name = name
+        self.auto_name = f"_v{next(_ids)}"
+
+    def clone(self) -> "Variable":
+        """A new variable of the same type and name, with no owner."""
+        return type(self)(self.type, name=self.name)
+
+    def get_parents(self) -> list:
+        return [self.owner] if self.owner is not None else []
+
+    def __str__(self) -> str:
+        if self.name is not None:
+            return self.name
+        if self.owner is not None:
+            op = str(self.owner.op)
+            return op + ".out" if len(self.owner.outputs) == 1 else f"{op}.{self.index}"
+        return f"<{self.type}>"
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["auto_name"] = None
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.auto_name = f"_v{next(_ids)}"
+
+
+class Constant(Variable):
+    """A graph input with a fixed value, ``data``."""
+
+    def __init__(self, type, data, name=None):
+        super().__init__(type, name=name)
+        self.data = data
+
+    def clone(self) -> "Constant":
+        return type(self)(self.type, self.data, name=self.name)
+
+    def signature(self):
+        """A hashable key: two constants with equal signatures hold the same value."""
+        data = self.data
+        return (self.type, data.shape, data.tobytes())
+
+    def __str__(self) -> str:
+        if self.name is not None:
+            return self.name
+        data = self.data
+        if data.size <= 8:
+            text = str(data.tolist())
+        else:
+            text = f"{{{data.dtype} {data.shape}}}"
+        return text
+
+
+class Apply:
+    """One application of an ``op`` to ``inputs``, producing ``outputs``.
+
+    ``source`` records the file:line of the user's code that built it, so that errors (at build
+    time or at run time) point at the user's script.
+    """
+
+    def __init__(self, op, inputs: Sequence[Variable], outputs: Sequence[Variable], source=None):
+        self.op = op
+        self.inputs = list(inputs)
+        self.outputs = list(outputs)
+        self.source = source or user_source_line()
+        for i, out in enumerate(self.outputs):
+            out.owner, out.index = self, i
+
+    @property
+    def out(self) -> Variable:
+        """The single output of a one-output node."""
+        if len(self.outputs) != 1:
+            raise ValueError(f"{self.op} has {len(self.outputs)} outputs")
+        return self.outputs[0]
+
+    def clone_with_new_inputs(self, inputs: Sequence[Variable]) -> "Apply":
+        """A copy of this node applied to ``inputs`` (types re-checked by ``make_node``)."""
+        node = self.op.make_node(*inputs)
+        node.source = self.source
+        for old, new in zip(self.outputs, node.outputs):
+            new.name = old.name
+        return node
+
+    def __str__(self) -> str:
+        return f"{self.op}({', '.join(map(str, self.inputs))})"
+
+    __repr__ = __str__
+
+
+def ancestors(outputs: Iterable[Variable], blockers: Iterable[Variable] = ()) -> list[Variable]:
+    """All variables that ``outputs`` depend on (themselves included), stopping at ``blockers``."""
+    blocked = {id(b) for b in blockers}
+    seen, order, stack = set(), [], list(outputs)
+    while stack:
+        var = stack.pop()
+        if id(var) in seen:
+            continue
+        seen.add(id(var))
+        order.append(var)
+        if var.owner is not None and id(var) not in blocked:
+            stack.extend(var.owner.inputs)
+    return order
+
+
+def graph_inputs(outputs: Iterable[Variable], blockers: Iterable[Variable] = ()) -> list[Variable]:
+    """The variables without owner (or in ``blockers``) that ``outputs`` depend on."""
+    blocked = {id(b) for b in blockers}
+    return [v for v in ancestors(outputs, blockers) if v.owner is None or id(v) in blocked]
+
+
+def toposort(outputs: Iterable[Variable], blockers: Iterable[Variable] = ()) -> list[Apply]:
+    """The Apply nodes that compute ``outputs``, each after the nodes it depends on."""
+    blocked = {id(b) for b in blockers}
+    order: list[Apply] = []
+    done: set[int] = set()
+    for root in outputs:
+        # Iterative DFS (graphs of deep nets are deeper than Python's recursion limit allows).
+        stack = [(root, False)]
+        while stack:
+            var, expanded = stack.pop()
+            node = var.owner
+            if node is None or id(var) in blocked or id(node) in done:
+                continue
+            if expanded:
+                done.add(id(node))
+                order.append(node)
+                continue
+            stack.append((var, True))
+            for inp in reversed(node.inputs):
+                if inp.owner is not None and id(inp.owner) not in done:
+                    stack.append((inp, False))
+    return order
+
+
+def clone_replace(outputs: Sequence[Variable], replace=None):
+    """Copies of ``outputs`` where each key of ``replace`` is swapped for its value.
+
+    ``replace`` is a dict or a list of ``(old, new)`` pairs. Every Apply on the way is copied
+    (the replacement values' graphs too), so the result shares no node with the original graph
+    and rewrites may change it in place. Graph inputs are kept. Returns the new outputs.
+    """
+    pairs = list(replace.items()) if isinstance(replace, dict) else list(replace or [])
+    memo: dict[int, Variable] = {}
+    new_values = _clone_into(memo, [new for _, new in pairs])
+    for (old, _), new in zip(pairs, new_values):
+        memo[id(old)] = new
+    return _clone_into(memo, list(outputs))
+
+
+def _clone_into(memo: dict, outputs: list) -> list:
+    blockers = [v for v in ancestors(outputs) if id(v) in memo]
+    for node in toposort(outputs, blockers=blockers):
+        new_inputs = [memo.get(id(i), i) for i in node.inputs]
+        new_node = Apply(node.op, new_inputs, [o.clone() for o in node.outputs], source=node.source)
+        for old, new in zip(node.outputs, new_node.outputs):
+            new.name = old.name
+            memo[id(old)] = new
+    return [memo.get(id(o), o) for o in outputs]
+
+
+def is_constant(var: Variable) -> bool:
+    return isinstance(var, Constant)

@@ -1,0 +1,1 @@
+"""Text views of graphs (debugprint, pp) -- filled in below."""

@@ -1,0 +1,59 @@
+"""Matrix products: ``dot`` for vector and matrix combinations, and ``outer``."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..graph import Apply
+from ..op import Op
+from .elemwise import cast
+from .shape import dimshuffle
+from .type import TensorType, as_tensor_variable, upcast
+
+
+@dataclass(frozen=True)
+class Dot(Op):
+    """``numpy.dot`` of two tensors with at most 2 dims each."""
+
+    def make_node(self, x, y) -> Apply:
+        x, y = as_tensor_variable(x), as_tensor_variable(y)
+        if x.ndim not in (1, 2) or y.ndim not in (1, 2):
+            raise TypeError(f"Dot: needs vectors or matrices, got {x.type} and {y.type} "
+                            f"(use T.tensordot or reshape for more dims)")
+        dtype = upcast(x.dtype, y.dtype)
+        x, y = cast(x, dtype), cast(y, dtype)
+        bcast = x.broadcastable[:-1] + y.broadcastable[1:]
+        return Apply(self, [x, y], [TensorType(dtype, bcast)()])
+
+    def perform(self, xp, x, y):
+        if x.shape[-1] != y.shape[0]:
+            raise ValueError(f"Dot: shapes {x.shape} and {y.shape} are not aligned "
+                             f"({x.shape[-1]} != {y.shape[0]})")
+        return xp.dot(x, y)
+
+    def infer_shape(self, node, input_shapes):
+        xs, ys = input_shapes
+        return [tuple(xs[:-1]) + tuple(ys[1:])]
+
+    def grad(self, inputs, outputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        if x.ndim == 1 and y.ndim == 1:  # gz is a scalar
+            return [gz * y, gz * x]
+        if x.ndim == 1:                  # (n,) . (n, m) -> (m,)
+            return [dot(y, gz), outer(x, gz)]
+        if y.ndim == 1:                  # (k, n) . (n,) -> (k,)
+            return [outer(gz, y), dot(gz, x)]
+        return [dot(gz, y.T), dot(x.T, gz)]
+
+
+def dot(a, b):
+    """Matrix/vector product (``numpy.dot`` semantics for up to 2 dims); scalars multiply."""
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    return Dot()(a, b)
+
+
+def outer(x, y):
+    """Outer product of two vectors."""
+    x, y = as_tensor_variable(x), as_tensor_variable(y)
+    return dimshuffle(x, (0, "x")) * dimshuffle(y, ("x", 0))

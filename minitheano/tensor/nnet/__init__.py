@@ -1,0 +1,9 @@
+"""``T.nnet``: activations, softmax, cross-entropies and convolution."""
+from ..elemwise import sigmoid, softplus
+from .basic import (LogSoftmax, Softmax, SoftmaxGrad, binary_crossentropy,
+                    categorical_crossentropy, hard_sigmoid, log_softmax, logsoftmax, relu,
+                    sigmoid_binary_crossentropy, softmax, ultra_fast_sigmoid)
+
+__all__ = ["sigmoid", "softplus", "relu", "softmax", "logsoftmax", "log_softmax", "Softmax",
+           "SoftmaxGrad", "LogSoftmax", "categorical_crossentropy", "binary_crossentropy",
+           "sigmoid_binary_crossentropy", "ultra_fast_sigmoid", "hard_sigmoid"]

@@ -1,0 +1,142 @@
+"""Neural-network functions: softmax, log-softmax and the cross-entropies."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...graph import Apply
+from ...op import Op
+from ..elemwise import exp, log, sigmoid, softplus
+from ..type import DISCRETE_DTYPES, FLOAT_DTYPES, as_tensor_variable
+
+
+def _as_matrix(x, what):
+    x = as_tensor_variable(x)
+    if x.ndim == 1:  # Theano: a vector is treated as one row
+        x = x.dimshuffle("x", 0)
+    if x.ndim != 2:
+        raise TypeError(f"{what}: expects a matrix (or a vector), got {x.type}")
+    if x.dtype not in FLOAT_DTYPES:
+        raise TypeError(f"{what}: expects floats, got {x.type}")
+    return x
+
+
+@dataclass(frozen=True)
+class Softmax(Op):
+    """Row-wise softmax of a matrix, computed as exp(x - max) / sum."""
+
+    def make_node(self, x) -> Apply:
+        x = _as_matrix(x, "softmax")
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, xp, x):
+        e = xp.exp(x - x.max(axis=1, keepdims=True))
+        e /= e.sum(axis=1, keepdims=True)
+        return e
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
+    def grad(self, inputs, outputs, output_grads):
+        return [SoftmaxGrad()(output_grads[0], outputs[0])]
+
+
+@dataclass(frozen=True)
+class SoftmaxGrad(Op):
+    """Gradient of softmax: ``(dy - sum(dy * sm, axis=1)) * sm``."""
+
+    def make_node(self, dy, sm) -> Apply:
+        dy, sm = as_tensor_variable(dy), as_tensor_variable(sm)
+        return Apply(self, [dy, sm], [sm.type()])
+
+    def perform(self, xp, dy, sm):
+        dx = dy * sm
+        dx -= dx.sum(axis=1, keepdims=True) * sm
+        return dx
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[1]]
+
+    def grad(self, inputs, outputs, output_grads):
+        # differentiate the same formula written with elementwise ops (gives 2nd derivatives)
+        from ...gradient import grad
+
+        dy, sm = inputs
+        expr = (dy - (dy * sm).sum(axis=1, keepdims=True)) * sm
+        return grad((expr * output_grads[0]).sum(), [dy, sm], disconnected_inputs="ignore")
+
+
+@dataclass(frozen=True)
+class LogSoftmax(Op):
+    """Row-wise log-softmax: ``x - max - log(sum(exp(x - max)))``, finite where softmax is 0."""
+
+    def make_node(self, x) -> Apply:
+        x = _as_matrix(x, "logsoftmax")
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, xp, x):
+        shifted = x - x.max(axis=1, keepdims=True)
+        shifted -= xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
+        return shifted
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
+    def grad(self, inputs, outputs, output_grads):
+        (gz,), (out,) = output_grads, outputs
+        return [gz - gz.sum(axis=1, keepdims=True) * exp(out)]
+
+
+def softmax(x, axis=None):
+    """Row-wise softmax; a vector ``x`` gives a ``(1, n)`` matrix, as in Theano."""
+    return Softmax()(x)
+
+
+def logsoftmax(x, axis=None):
+    """Row-wise log of the softmax, computed stably."""
+    return LogSoftmax()(x)
+
+
+log_softmax = logsoftmax
+
+
+def categorical_crossentropy(coding_dist, true_dist):
+    """Cross-entropy per row: ``-log(coding_dist[i, true_dist[i]])`` for integer labels, or
+    ``-sum(true_dist * log(coding_dist), axis=1)`` for a matrix of target distributions."""
+    coding_dist, true_dist = as_tensor_variable(coding_dist), as_tensor_variable(true_dist)
+    if true_dist.ndim == coding_dist.ndim:
+        return -(true_dist * log(coding_dist)).sum(axis=coding_dist.ndim - 1)
+    if true_dist.ndim == coding_dist.ndim - 1 and true_dist.dtype in DISCRETE_DTYPES:
+        from ..basic import arange
+
+        rows = arange(coding_dist.shape[0])
+        return -log(coding_dist[rows, true_dist])
+    raise TypeError(f"categorical_crossentropy: true_dist must be integer labels (ndim "
+                    f"{coding_dist.ndim - 1}) or a distribution (ndim {coding_dist.ndim}); got "
+                    f"{true_dist.type} for coding_dist {coding_dist.type}")
+
+
+def binary_crossentropy(output, target):
+    """Elementwise ``-(target * log(output) + (1 - target) * log(1 - output))``."""
+    output, target = as_tensor_variable(output), as_tensor_variable(target)
+    return -(target * log(output) + (1 - target) * log(1 - output))
+
+
+def sigmoid_binary_crossentropy(logits, target):
+    """``binary_crossentropy(sigmoid(logits), target)`` computed stably from the logits."""
+    logits, target = as_tensor_variable(logits), as_tensor_variable(target)
+    return target * softplus(-logits) + (1 - target) * softplus(logits)
+
+
+def relu(x, alpha=0):
+    """Rectified linear unit, ``max(x, 0)`` (leaky with slope ``alpha``)."""
+    from ..elemwise import relu as relu_
+
+    return relu_(x, alpha)
+
+
+def ultra_fast_sigmoid(x):
+    """Theano's fast sigmoid approximation; here the exact sigmoid."""
+    return sigmoid(x)
+
+
+hard_sigmoid = ultra_fast_sigmoid

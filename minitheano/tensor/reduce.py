@@ -1,0 +1,236 @@
+"""Reductions: ``sum prod max min`` (one ``Reduce`` op), ``argmax argmin``, ``mean var std``."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..graph import Apply
+from ..op import Op
+from .elemwise import cast, eq, mul, true_div
+from .shape import dimshuffle, shape
+from .type import DISCRETE_DTYPES, INT_DTYPES, TensorType, as_tensor_variable
+
+_IMPL = {"sum": "sum", "prod": "prod", "max": "max", "min": "min"}
+
+
+def _normalize_axis(axis, ndim, what):
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    out = []
+    for a in axes:
+        a = int(a)
+        if not -ndim <= a < ndim:
+            raise ValueError(f"{what}: axis {a} is out of range for a tensor with {ndim} dims")
+        out.append(a % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{what}: repeated axis in {axis}")
+    return tuple(sorted(out))
+
+
+def _acc_dtype(kind, dtype):
+    # Theano accumulates float16/float32 sums and products in float64, ints in int64
+    if kind in ("max", "min"):
+        return dtype
+    if dtype in ("float16", "float32"):
+        return "float64"
+    if dtype in INT_DTYPES or dtype == "bool":
+        return "uint64" if dtype.startswith("uint") else "int64"
+    return dtype
+
+
+def _out_dtype(kind, dtype):
+    if kind in ("max", "min"):
+        return dtype
+    if dtype in ("bool", "int8", "int16", "int32"):
+        return "int64"
+    if dtype in ("uint8", "uint16", "uint32"):
+        return "uint64"
+    return dtype
+
+
+@dataclass(frozen=True)
+class Reduce(Op):
+    """Reduce ``axis`` with ``kind`` (sum|prod|max|min), accumulating in ``acc_dtype``."""
+
+    kind: str
+    axis: tuple
+    dtype: str
+    acc_dtype: str
+
+    def __str__(self) -> str:
+        return f"{self.kind.capitalize()}{{axis={list(self.axis)}}}"
+
+    def make_node(self, x) -> Apply:
+        x = as_tensor_variable(x)
+        if self.kind in ("max", "min") and x.dtype.startswith("complex"):
+            raise TypeError(f"{self}: complex inputs have no order ({x.type})")
+        bcast = tuple(b for a, b in enumerate(x.broadcastable) if a not in self.axis)
+        return Apply(self, [x], [TensorType(self.dtype, bcast)()])
+
+    def perform(self, xp, x):
+        if self.kind in ("max", "min") and any(x.shape[a] == 0 for a in self.axis):
+            raise ValueError(f"{self}: cannot reduce an empty axis (input shape {x.shape})")
+        reduce = getattr(xp, _IMPL[self.kind])
+        if self.kind in ("max", "min"):
+            out = reduce(x, axis=self.axis)
+        else:
+            out = reduce(x, axis=self.axis, dtype=self.acc_dtype)
+        return xp.asarray(out, dtype=self.dtype)
+
+    def infer_shape(self, node, input_shapes):
+        return [tuple(s for a, s in enumerate(input_shapes[0]) if a not in self.axis)]
+
+    def grad(self, inputs, outputs, output_grads):
+        (x,), (out,), (gz,) = inputs, outputs, output_grads
+        if x.dtype in DISCRETE_DTYPES:
+            return [None]
+        # put the reduced axes back as broadcastable dims, so gz broadcasts over x
+        order, kept = [], iter(range(out.ndim))
+        for a in range(x.ndim):
+            order.append("x" if a in self.axis else next(kept))
+        gz_b, out_b = dimshuffle(gz, order), dimshuffle(out, order)
+        if self.kind == "sum":
+            from .basic import alloc
+
+            g = alloc(gz_b, *[1 if b else shape(x)[a] for a, b in enumerate(x.broadcastable)])
+        elif self.kind == "prod":
+            # d prod / d x_i = prod / x_i (zeros in x give nan here, as in Theano's default)
+            g = mul(gz_b, true_div(out_b, x))
+        else:  # every element equal to the max (or min) of its reduction gets gz
+            g = mul(gz_b, eq(x, out_b))
+        return [cast(g, x.dtype)]
+
+
+def _reduce(kind, x, axis, dtype, keepdims, acc_dtype):
+    x = as_tensor_variable(x)
+    axes = _normalize_axis(axis, x.ndim, kind)
+    out_dtype = dtype or _out_dtype(kind, x.dtype)
+    if kind == "sum" and x.dtype == "bool" and dtype is None:
+        out_dtype = "int64"
+    acc = acc_dtype or _acc_dtype(kind, x.dtype)
+    out = Reduce(kind, axes, str(np.dtype(out_dtype)), str(np.dtype(acc)))(x) if axes else x
+    if axes and kind in ("sum", "prod") and out_dtype != out.dtype:
+        out = cast(out, out_dtype)
+    return _keepdims(out, x.ndim, axes) if keepdims else out
+
+
+def _keepdims(out, ndim, axes):
+    order, kept = [], iter(range(out.ndim))
+    for a in range(ndim):
+        order.append("x" if a in axes else next(kept))
+    return dimshuffle(out, order)
+
+
+def sum(x, axis=None, dtype=None, keepdims=False, acc_dtype=None):  # noqa: A001
+    """Sum over ``axis`` (all by default); float32 accumulates in float64."""
+    return _reduce("sum", x, axis, dtype, keepdims, acc_dtype)
+
+
+def prod(x, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+    """Product over ``axis``."""
+    return _reduce("prod", x, axis, dtype, keepdims, acc_dtype)
+
+
+def max(x, axis=None, keepdims=False):  # noqa: A001
+    """Maximum over ``axis``; its gradient goes to every element equal to the max."""
+    return _reduce("max", x, axis, None, keepdims, None)
+
+
+def min(x, axis=None, keepdims=False):  # noqa: A001
+    """Minimum over ``axis``."""
+    return _reduce("min", x, axis, None, keepdims, None)
+
+
+def mean(x, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+    """Mean over ``axis``; integer inputs give float64 (Theano's rule)."""
+    x = as_tensor_variable(x)
+    axes = _normalize_axis(axis, x.ndim, "mean")
+    total = sum(x, axis=axes, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+    if total.dtype in DISCRETE_DTYPES:
+        total = cast(total, "float64")
+    count = 1
+    for a in axes:
+        count = shape(x)[a] * count if not (isinstance(count, int) and count == 1) else shape(x)[a]
+    if isinstance(count, int):
+        return total
+    return true_div(total, cast(count, total.dtype))
+
+
+def var(x, axis=None, keepdims=False):
+    """Variance over ``axis`` (population variance, as NumPy's default)."""
+    x = as_tensor_variable(x)
+    centered = x - mean(x, axis=axis, keepdims=True)
+    return mean(centered * centered, axis=axis, keepdims=keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    """Standard deviation over ``axis``."""
+    from .elemwise import sqrt
+
+    return sqrt(var(x, axis=axis, keepdims=keepdims))
+
+
+@dataclass(frozen=True)
+class Argmax(Op):
+    """Index of the maximum (``kind='max'``) or minimum along one axis (all axes: flat index)."""
+
+    kind: str
+    axis: int | None
+
+    def make_node(self, x) -> Apply:
+        x = as_tensor_variable(x)
+        if self.axis is None:
+            bcast = ()
+        else:
+            bcast = tuple(b for a, b in enumerate(x.broadcastable) if a != self.axis)
+        return Apply(self, [x], [TensorType("int64", bcast)()])
+
+    def perform(self, xp, x):
+        fn = xp.argmax if self.kind == "max" else xp.argmin
+        return xp.asarray(fn(x, axis=self.axis), dtype="int64")
+
+    def infer_shape(self, node, input_shapes):
+        if self.axis is None:
+            return [()]
+        return [tuple(s for a, s in enumerate(input_shapes[0]) if a != self.axis)]
+
+    def grad(self, inputs, outputs, output_grads):
+        return [None]
+
+
+def _arg(kind, x, axis, keepdims):
+    x = as_tensor_variable(x)
+    if axis is not None and not isinstance(axis, (int, np.integer)):
+        axis = tuple(axis)
+        if len(axis) != 1:
+            if sorted(a % x.ndim for a in axis) == list(range(x.ndim)):
+                axis = None
+            else:
+                raise NotImplementedError(f"arg{kind}: several axes {axis} (one, or all)")
+        else:
+            axis = axis[0]
+    if axis is not None:
+        axis = _normalize_axis(axis, x.ndim, f"arg{kind}")[0]
+    out = Argmax(kind, axis)(x)
+    if keepdims:
+        out = _keepdims(out, x.ndim, tuple(range(x.ndim)) if axis is None else (axis,))
+    return out
+
+
+def argmax(x, axis=None, keepdims=False):
+    """Index of the maximum along ``axis`` (int64)."""
+    return _arg("max", x, axis, keepdims)
+
+
+def argmin(x, axis=None, keepdims=False):
+    """Index of the minimum along ``axis`` (int64)."""
+    return _arg("min", x, axis, keepdims)
+
+
+def max_and_argmax(x, axis=None):
+    """``(max(x, axis), argmax(x, axis))``."""
+    return max(x, axis), argmax(x, axis)
+
+

@@ -1,0 +1,186 @@
+"""The rewrite rules for tensor graphs, and the ordered pipelines that ``function`` runs.
+
+Order matters: merging first lets later rules see shared subexpressions; canonical forms come
+before stabilization patterns; constant folding and elementwise fusion come last.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..compile.rewrite import Pass, merge
+from ..graph import Constant
+from .elemwise import Elemwise
+from .shape import DimShuffle, Reshape
+from .type import constant
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def _op_is(var, op_type, scalar_op=None):
+    node = var.owner
+    if node is None or not isinstance(node.op, op_type):
+        return False
+    return scalar_op is None or getattr(node.op, "scalar_op", None) == scalar_op
+
+
+def _constant_value(var):
+    """The value of a constant scalar-like variable (all elements equal), or None."""
+    if isinstance(var, Constant):
+        data = np.asarray(var.data)
+        if data.size and np.all(data == data.flat[0]):
+            return data.flat[0]
+    if _op_is(var, DimShuffle):
+        return _constant_value(var.owner.inputs[0])
+    return None
+
+
+def _same_type_or_none(new, old):
+    return [new] if new.type == old.type else None
+
+
+# --- canonicalization --------------------------------------------------------------------------
+
+def remove_neutral_elements(fgraph, node):
+    """``x * 1``, ``1 * x``, ``x + 0``, ``0 + x``, ``x - 0``, ``x / 1`` -> ``x``."""
+    op = node.op
+    if not isinstance(op, Elemwise) or op.scalar_op not in ("mul", "add", "sub", "true_div"):
+        return None
+    a, b = node.inputs
+    out = node.outputs[0]
+    neutral = 1 if op.scalar_op in ("mul", "true_div") else 0
+    if _constant_value(b) == neutral and b.dtype != "bool":
+        return _same_type_or_none(a, out)
+    if op.scalar_op in ("mul", "add") and _constant_value(a) == neutral and a.dtype != "bool":
+        return _same_type_or_none(b, out)
+    return None
+
+
+def remove_double_negation(fgraph, node):
+    """``-(-x)`` -> ``x``."""
+    if _op_is(node.outputs[0], Elemwise, "neg") and _op_is(node.inputs[0], Elemwise, "neg"):
+        return _same_type_or_none(node.inputs[0].owner.inputs[0], node.outputs[0])
+    return None
+
+
+def remove_useless_cast(fgraph, node):
+    """A cast to the dtype the input already has, or a cast of a cast that loses nothing."""
+    op = node.op
+    if not isinstance(op, Elemwise) or op.scalar_op != "cast":
+        return None
+    x = node.inputs[0]
+    if x.dtype == op.dtype:
+        return _same_type_or_none(x, node.outputs[0])
+    return None
+
+
+def fold_dimshuffles(fgraph, node):
+    """``dimshuffle(dimshuffle(x))`` -> one dimshuffle; the identity dimshuffle -> ``x``."""
+    if not isinstance(node.op, DimShuffle):
+        return None
+    x = node.inputs[0]
+    order = node.op.new_order
+    if order == tuple(range(x.ndim)):
+        return _same_type_or_none(x, node.outputs[0])
+    if _op_is(x, DimShuffle):
+        inner = x.owner.op
+        composed = tuple("x" if a == "x" else inner.new_order[a] for a in order)
+        base = x.owner.inputs[0]
+        new = DimShuffle(base.broadcastable, composed)(base) if composed != tuple(
+            range(base.ndim)) else base
+        return _same_type_or_none(new, node.outputs[0])
+    return None
+
+
+def fold_reshapes(fgraph, node):
+    """``reshape(reshape(x, s1), s2)`` -> ``reshape(x, s2)``."""
+    if isinstance(node.op, Reshape) and _op_is(node.inputs[0], Reshape):
+        inner_x = node.inputs[0].owner.inputs[0]
+        new = Reshape(node.op.ndim).make_node(inner_x, node.inputs[1],
+                                             node.outputs[0].broadcastable).outputs[0]
+        return _same_type_or_none(new, node.outputs[0])
+    return None
+
+
+def _mul_terms(var, fgraph, num, den, depth=0):
+    """Split a product/quotient tree into numerator and denominator factors."""
+    node = var.owner
+    if depth < 8 and node is not None and isinstance(node.op, Elemwise) and \
+            node.op.scalar_op in ("mul", "true_div") and (depth == 0 or fgraph.client_count(var) == 1):
+        a, b = node.inputs
+        _mul_terms(a, fgraph, num, den, depth + 1)
+        if node.op.scalar_op == "mul":
+            _mul_terms(b, fgraph, num, den, depth + 1)
+        else:
+            _mul_terms(b, fgraph, den, num, depth + 1)
+        return
+    num.append(var)
+
+
+def cancel_division(fgraph, node):
+    """``(a / s) * s * c`` -> ``a * c``: cancel a factor that is both multiplied and divided.
+
+    This is what keeps the gradient of ``log(sigmoid(x))`` finite where the sigmoid underflows.
+    """
+    if not isinstance(node.op, Elemwise) or node.op.scalar_op != "mul":
+        return None
+    num, den = [], []
+    _mul_terms(node.outputs[0], fgraph, num, den)
+    common = [v for v in den if any(v is n for n in num)]
+    if not common:
+        return None
+    for v in common:
+        den.remove(v)
+        num.remove(next(n for n in num if n is v))
+    from .elemwise import mul, true_div
+
+    result = num[0] if num else constant(np.asarray(1, dtype=node.outputs[0].dtype))
+    for v in num[1:]:
+        result = mul(result, v)
+    for v in den:
+        result = true_div(result, v)
+    return _same_type_or_none(result, node.outputs[0])
+
+
+CANONICALIZE = (remove_neutral_elements, remove_double_negation, remove_useless_cast,
+                fold_dimshuffles, fold_reshapes, cancel_division)
+
+
+# --- constant folding ------------------------------------------------------------------------
+
+def constant_fold(fgraph, node):
+    """Compute at compile time a node whose inputs are all constants."""
+    if not node.op.constant_foldable or not all(isinstance(i, Constant) for i in node.inputs):
+        return None
+    if len(node.outputs) != 1:
+        return None
+    out = node.outputs[0]
+    value = node.op.make_thunk(node, np)(*[np.asarray(i.data) for i in node.inputs])
+    value = np.asarray(value, dtype=out.dtype)
+    if value.size > 1_000_000:
+        return None
+    from .variable import TensorConstant
+
+    return [TensorConstant(out.type, value)]
+
+
+def _stabilize_rules():
+    from .nnet.rewrites import STABILIZE
+
+    return STABILIZE
+
+
+def _fusion_pass(fgraph, report):
+    from .fusion import fuse_elemwise
+
+    fuse_elemwise(fgraph, report)
+
+
+FAST_COMPILE_PASSES = (Pass("merge", run=merge),)
+FAST_RUN_PASSES = (
+    Pass("merge", run=merge),
+    Pass("canonicalize", CANONICALIZE),
+    Pass("merge", run=merge),
+    Pass("stabilize", _stabilize_rules()),
+    Pass("constant_fold", (constant_fold,)),
+    Pass("merge", run=merge),
+)
