@@ -101,48 +101,88 @@ def fold_reshapes(fgraph, node):
     return None
 
 
-def _mul_terms(var, fgraph, num, den, depth=0):
-    """Split a product/quotient tree into numerator and denominator factors."""
+def _mul_terms(var, fgraph, num, den, sign, depth=0):
+    """Split a tree of mul, true_div and neg into numerator and denominator factors.
+
+    Inner nodes are only opened when nothing else uses them; returns the sign (+1 or -1).
+    """
     node = var.owner
-    if depth < 8 and node is not None and isinstance(node.op, Elemwise) and \
-            node.op.scalar_op in ("mul", "true_div") and (depth == 0 or fgraph.client_count(var) == 1):
-        a, b = node.inputs
-        _mul_terms(a, fgraph, num, den, depth + 1)
-        if node.op.scalar_op == "mul":
-            _mul_terms(b, fgraph, num, den, depth + 1)
-        else:
-            _mul_terms(b, fgraph, den, num, depth + 1)
-        return
+    opened = depth == 0 or fgraph.client_count(var) == 1
+    if depth < 8 and opened and node is not None and isinstance(node.op, Elemwise):
+        kind = node.op.scalar_op
+        if kind == "neg":
+            return _mul_terms(node.inputs[0], fgraph, num, den, -sign, depth + 1)
+        if kind in ("mul", "true_div"):
+            a, b = node.inputs
+            sign = _mul_terms(a, fgraph, num, den, sign, depth + 1)
+            if kind == "mul":
+                return _mul_terms(b, fgraph, num, den, sign, depth + 1)
+            return _mul_terms(b, fgraph, den, num, sign, depth + 1)
     num.append(var)
+    return sign
 
 
 def cancel_division(fgraph, node):
     """``(a / s) * s * c`` -> ``a * c``: cancel a factor that is both multiplied and divided.
 
-    This is what keeps the gradient of ``log(sigmoid(x))`` finite where the sigmoid underflows.
+    This is what keeps the gradients of ``log(sigmoid(x))`` and ``log(1 - sigmoid(x))`` finite
+    where the sigmoid saturates.
     """
     if not isinstance(node.op, Elemwise) or node.op.scalar_op != "mul":
         return None
     num, den = [], []
-    _mul_terms(node.outputs[0], fgraph, num, den)
+    sign = _mul_terms(node.outputs[0], fgraph, num, den, 1)
     common = [v for v in den if any(v is n for n in num)]
     if not common:
         return None
     for v in common:
         den.remove(v)
         num.remove(next(n for n in num if n is v))
-    from .elemwise import mul, true_div
+    from .elemwise import mul, neg, true_div
 
     result = num[0] if num else constant(np.asarray(1, dtype=node.outputs[0].dtype))
     for v in num[1:]:
         result = mul(result, v)
     for v in den:
         result = true_div(result, v)
+    if sign < 0:
+        result = neg(result)
     return _same_type_or_none(result, node.outputs[0])
 
 
+def shape_from_inputs(fgraph, node):
+    """``Shape(f(x))`` -> the shape inferred from ``x``: no need to compute ``f(x)`` for it."""
+    from .shape import MakeVector, Shape
+    from .shape_inference import symbolic_shape
+
+    if not isinstance(node.op, Shape) or node.inputs[0].owner is None:
+        return None
+    try:
+        dims = symbolic_shape(node.inputs[0])
+    except NotImplementedError:
+        return None
+    if not dims:
+        return None
+    return [MakeVector("int64")(*dims)]
+
+
+def index_make_vector(fgraph, node):
+    """``MakeVector(a, b, c)[1]`` -> ``b``."""
+    from .shape import MakeVector
+    from .subtensor import Subtensor
+
+    if not isinstance(node.op, Subtensor) or len(node.op.idx_list) != 1:
+        return None
+    (entry,) = node.op.idx_list
+    vec = node.inputs[0]
+    if entry[0] != "int" or entry[1] == "?" or not _op_is(vec, MakeVector):
+        return None
+    return _same_type_or_none(vec.owner.inputs[entry[1]], node.outputs[0])
+
+
 CANONICALIZE = (remove_neutral_elements, remove_double_negation, remove_useless_cast,
-                fold_dimshuffles, fold_reshapes, cancel_division)
+                fold_dimshuffles, fold_reshapes, cancel_division, shape_from_inputs,
+                index_make_vector)
 
 
 # --- constant folding ------------------------------------------------------------------------

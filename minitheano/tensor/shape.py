@@ -239,7 +239,7 @@ class MakeVector(Op):
         from .elemwise import cast
 
         scalars = [cast(s, self.dtype) for s in scalars]
-        return Apply(self, scalars, [TensorType(self.dtype, (len(scalars) == 1,))()])
+        return Apply(self, scalars, [TensorType(self.dtype, (False,))()])
 
     def perform(self, xp, *scalars):
         return xp.asarray([s for s in scalars], dtype=self.dtype).reshape(len(scalars))

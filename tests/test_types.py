@@ -1,0 +1,111 @@
+"""Types, constructors, config.floatX and Theano's casting rules."""
+import numpy as np
+import pytest
+
+import minitheano as theano
+import minitheano.tensor as T
+from minitheano.config import Config
+
+
+def test_typed_constructors_have_theano_dtypes_and_patterns():
+    assert T.lscalar().type == T.TensorType("int64", ())
+    assert T.ivector().dtype == "int32"
+    assert T.fmatrix().type == T.TensorType("float32", (False, False))
+    assert T.dtensor4().type == T.TensorType("float64", (False,) * 4)
+    assert T.brow().broadcastable == (True, False)
+    assert T.wcol().broadcastable == (False, True) and T.wcol().dtype == "int16"
+    assert T.tensor3("x").name == "x" and T.tensor3().ndim == 3
+    assert T.matrix(dtype="int8").dtype == "int8"
+    assert T.tensor("float32", (False, True)).broadcastable == (False, True)
+
+
+def test_floatx_is_read_when_the_variable_is_created():
+    assert T.matrix().dtype == "float64"
+    theano.config.floatX = "float32"
+    assert T.matrix().dtype == "float32" and T.scalar().dtype == "float32"
+    with pytest.raises(ValueError, match="floatX"):
+        theano.config.floatX = "float8"
+
+
+def test_flags_from_the_environment():
+    cfg = Config.__new__(Config)
+    object.__setattr__(cfg, "_values", {})
+    import os
+    old = dict(os.environ)
+    try:
+        os.environ["THEANO_FLAGS"] = "floatX=float64,device=cpu"
+        os.environ["MINITHEANO_FLAGS"] = "floatX=float32"
+        Config.__init__(cfg)
+        assert cfg.floatX == "float32" and cfg.device == "cpu"
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+
+
+@pytest.mark.parametrize("spelling", ["cuda", "cuda0", "gpu", "gpu1", "CUDA"])
+def test_device_spellings(spelling):
+    theano.config.device = spelling
+    assert theano.config.device == "cuda"
+
+
+def test_python_float_becomes_floatx_and_int_the_smallest_int():
+    x = T.fvector()
+    assert (x * 2).dtype == "float32"            # int8 constant
+    assert (x + 1.5).dtype == "float64"          # floatX is float64
+    theano.config.floatX = "float32"
+    assert (x + 1.5).dtype == "float32"
+    assert T.constant(3).dtype == "int8" and T.constant(300).dtype == "int16"
+    assert T.constant(2 ** 40).dtype == "int64"
+    assert T.constant(np.float32(1)).dtype == "float32"   # NumPy scalars keep their dtype
+
+
+def test_mixed_dtypes_upcast_like_numpy():
+    assert (T.ivector() * T.fvector()).dtype == "float64"
+    assert (T.bvector() + T.fvector()).dtype == "float32"
+    assert (T.ivector() + T.lvector()).dtype == "int64"
+    assert (T.ivector() / T.ivector()).dtype == theano.config.floatX
+    assert T.exp(T.ivector()).dtype == "float64" and T.exp(T.bvector()).dtype == "float32"
+    assert T.lt(T.fvector(), 0).dtype == "bool"
+
+
+def test_sgd_update_stays_float32():
+    theano.config.floatX = "float32"
+    W = theano.shared(np.zeros((3, 2), dtype="float32"))
+    x = T.matrix()
+    cost = T.sum(T.dot(x, W) ** 2)
+    gW = T.grad(cost, W)
+    assert gW.dtype == "float32"
+    assert (W - 0.1 * gW).dtype == "float32"
+
+
+def test_variables_are_truthy_except_ordering_comparisons():
+    x = T.vector()
+    assert bool(x) and bool(x + 1)
+    for cmp in (x < 1, x <= 1, x > 1, x >= 1):
+        with pytest.raises(TypeError, match="boolean"):
+            bool(cmp)
+    with pytest.raises(TypeError):
+        0 < x < 1  # noqa: B015 (the chained comparison must not silently misbehave)
+
+
+def test_tensor_variable_properties():
+    x = T.tensor3("x")
+    assert x.ndim == 3 and x.dtype == "float64" and x.name == "x"
+    assert x.type.broadcastable == (False, False, False)
+    assert x.shape.ndim == 1 and x.shape.dtype == "int64"
+    assert x.dimshuffle(2, 0, 1).ndim == 3 and x.dimshuffle((0, "x", 1, 2)).broadcastable[1]
+
+
+def test_dimshuffle_refuses_to_drop_a_non_broadcastable_dim():
+    with pytest.raises(ValueError, match="only broadcastable dims"):
+        T.matrix().dimshuffle(0)
+    with pytest.raises(ValueError, match="not an axis"):
+        T.matrix().dimshuffle(0, 2)
+    assert T.row().dimshuffle(1).ndim == 1
+
+
+def test_flatten_keeps_leading_dims():
+    x = T.tensor4()
+    assert x.flatten(2).ndim == 2
+    f = theano.function([x], x.flatten(3))
+    assert f(np.zeros((2, 3, 5, 7))).shape == (2, 3, 35)
