@@ -3,6 +3,14 @@
     import minitheano as theano
     import minitheano.tensor as T
 """
+import os as _os
+import sys as _sys
+
+if "numpy" not in _sys.modules:
+    # OpenBLAS's worker threads spin for a while after each GEMM, holding the core that our
+    # threaded NumPy work (im2col, pooling, fused elementwise) needs next: let them sleep at
+    # once. Only effective before NumPy loads OpenBLAS, so import minitheano first.
+    _os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 from . import gradient, tensor  # noqa: F401
 from .compile import Function, In, Mode, Param, function  # noqa: F401
 from .config import config  # noqa: F401

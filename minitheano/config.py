@@ -32,6 +32,7 @@ class Config:
         self.on_unused_input = "raise"
         self.profile = False
         self.cast_policy = "custom"
+        self.threads = 0  # 0: one per CPU (intra-op parallelism of NumPy work)
         for name, value in _parse_flags(os.environ).items():
             setattr(self, name, value)
 
@@ -83,6 +84,8 @@ def _parse_flags(environ) -> dict:
                 name = name.strip()
                 if name in ("floatX", "device", "mode", "profile"):
                     flags[name] = value.strip()
+                elif name == "threads":
+                    flags[name] = int(value)
     return flags
 
 

@@ -1,7 +1,7 @@
 """The rewrite engine: an explicit, ordered tuple of passes run on a ``FunctionGraph``.
 
 A local rule is a plain function ``rule(fgraph, node)`` returning replacement variables for
-``node.outputs`` (or ``None``). A pass applies its rules over the graph until nothing changes.
+``node.outputs``, a dict ``{old variable: new variable}``, or ``None``. A pass applies its rules over the graph until nothing changes.
 The rules themselves live next to the ops they concern (``tensor/rewrites.py``).
 """
 from __future__ import annotations
@@ -46,25 +46,32 @@ class Pass:
 
 
 def apply_local_rules(fgraph: FunctionGraph, rules, report: RewriteReport) -> None:
+    """Sweep the graph applying ``rules`` until a sweep changes nothing."""
     for _ in range(MAX_SWEEPS):
         changed = False
         for node in fgraph.toposort():
+            if not _in_use(fgraph, node):  # replaced earlier in this sweep
+                continue
             for rule in rules:
                 replacements = rule(fgraph, node)
                 if replacements is None:
                     continue
                 before = len(fgraph.toposort())
-                for old, new in zip(node.outputs, replacements):
+                if not isinstance(replacements, dict):  # a list for node.outputs
+                    replacements = dict(zip(node.outputs, replacements))
+                for old, new in replacements.items():
                     if new is not None and new is not old:
                         fgraph.replace(old, new)
                 report.record(rule.__name__, before - len(fgraph.toposort()))
                 changed = True
                 break
-            # a replaced node is dead: the toposort we iterate may be stale, start over
-            if changed:
-                break
         if not changed:
             return
+
+
+def _in_use(fgraph: FunctionGraph, node) -> bool:
+    return any(fgraph.clients.get(id(o)) or any(o is out for out in fgraph.outputs)
+               for o in node.outputs)
 
 
 def merge(fgraph: FunctionGraph, report: RewriteReport) -> None:

@@ -1,5 +1,5 @@
 """``minitheano.tensor`` (imported as ``T``): tensor types, constructors and operations."""
-from . import nnet  # noqa: F401  (T.nnet)
+from . import nnet, signal  # noqa: F401  (T.nnet, T.signal)
 from .basic import (ARange, Alloc, Join, alloc, arange, col, concatenate, fill, matrix, ones,
                     ones_like, row, scalar, second, stack, tensor, tensor3, tensor4, tensor5,
                     typed_constructors, vector, zeros, zeros_like)

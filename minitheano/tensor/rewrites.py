@@ -209,10 +209,16 @@ def _stabilize_rules():
     return STABILIZE
 
 
-def _fusion_pass(fgraph, report):
+def _fuse(fgraph, report):
     from .fusion import fuse_elemwise
 
     fuse_elemwise(fgraph, report)
+
+
+def _specialize_rules():
+    from .nnet.rewrites import SPECIALIZE
+
+    return SPECIALIZE
 
 
 FAST_COMPILE_PASSES = (Pass("merge", run=merge),)
@@ -223,4 +229,6 @@ FAST_RUN_PASSES = (
     Pass("stabilize", _stabilize_rules()),
     Pass("constant_fold", (constant_fold,)),
     Pass("merge", run=merge),
+    Pass("specialize", _specialize_rules()),
+    Pass("fuse", run=_fuse),
 )

@@ -208,11 +208,17 @@ class Reshape(Op):
     def infer_shape(self, node, input_shapes):
         from .basic import prod_of
 
+        from ..graph import Constant
+
         xshp = input_shapes[0]
         shp = node.inputs[1]
+        if isinstance(shp, Constant) and -1 not in shp.data.tolist():
+            return [tuple(int(s) for s in shp.data)]
         entries = [shp[i] for i in range(self.ndim)]
         if shp.owner is not None and isinstance(shp.owner.op, MakeVector):
-            entries = list(shp.owner.inputs)
+            entries = [int(e.data) if isinstance(e, Constant) else e for e in shp.owner.inputs]
+            if all(isinstance(e, int) and e != -1 for e in entries):
+                return [tuple(entries)]
         # a -1 entry is the input size over the product of the other entries
         from .elemwise import eq, int_div, switch
 

@@ -1,0 +1,83 @@
+"""The tutorial LeNet: a smoke run of the example and a numerics cross-check."""
+import gzip
+import os
+import pickle
+import sys
+
+import numpy as np
+import pytest
+
+import minitheano as theano
+import minitheano.tensor as T
+from minitheano.datasets import load_mnist_pickle
+
+from .reference_lenet import ReferenceLeNet
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "examples"))
+
+
+@pytest.fixture
+def small_mnist(mnist_dir, tmp_path):
+    """A slice of the real MNIST in the tutorial's format (5000 / 1000 / 1000 digits)."""
+    (tx, ty), (vx, vy), (sx, sy) = load_mnist_pickle(mnist_dir)
+    data = ((tx[:5000], ty[:5000]), (vx[:1000], vy[:1000]), (sx[:1000], sy[:1000]))
+    with gzip.open(tmp_path / "mnist.pkl.gz", "wb") as f:
+        pickle.dump(data, f, protocol=2)
+    return str(tmp_path)
+
+
+def test_evaluate_lenet5_smoke(small_mnist, capsys):
+    import convolutional_mlp
+
+    theano.config.floatX = "float32"
+    best_valid, best_iter, test_error = convolutional_mlp.evaluate_lenet5(
+        n_epochs=1, nkerns=[5, 5], dataset=small_mnist)
+    out = capsys.readouterr().out
+    assert "... building the model" in out and "training @ iter =  0" in out
+    assert "epoch 1, minibatch 10/10, validation error" in out
+    assert "Optimization complete." in out and "with test performance" in out
+    assert best_iter == 10
+    # 10 SGD steps on 5000 digits already beat chance (90 % error) by far
+    assert best_valid < 0.6 and test_error < 0.6
+
+
+def test_main_reports_missing_data_clearly(tmp_path, monkeypatch, capsys):
+    import convolutional_mlp
+
+    monkeypatch.setenv("MINITHEANO_DATA", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        convolutional_mlp.main(["--epochs", "1", "--no-progress"])
+    assert "mnist.pkl.gz not found" in str(info.value) and str(tmp_path) in str(info.value)
+
+
+def test_ten_sgd_steps_match_a_float64_reference(mnist_dir):
+    """minitheano (float32) and an independent float64 NumPy LeNet give the same costs."""
+    import convolutional_mlp
+
+    theano.config.floatX = "float32"
+    (tx, ty), _, _ = load_mnist_pickle(mnist_dir)
+    batch = 500
+    x, y, index = T.matrix("x"), T.ivector("y"), T.lscalar()
+    data_x = theano.shared(tx[:10 * batch])
+    data_y = theano.shared(ty[:10 * batch].astype("int32"))
+    layers, cost = convolutional_mlp.build_lenet(np.random.RandomState(23455), x, y, batch,
+                                                 [20, 50])
+    # the output layer starts at zero; give it weights so that every gradient path is exercised
+    layers[3].W.set_value(np.random.RandomState(0).uniform(-0.1, 0.1, (500, 10))
+                          .astype("float32"))
+    params = layers[3].params + layers[2].params + layers[1].params + layers[0].params
+    names = ["W3", "b3", "W2", "b2", "W1", "b1", "W0", "b0"]
+    reference = ReferenceLeNet({n: p.get_value() for n, p in zip(names, params)})
+    grads = T.grad(cost, params)
+    train = theano.function(
+        [index], cost, updates=[(p, p - 0.1 * g) for p, g in zip(params, grads)],
+        givens={x: data_x[index * batch:(index + 1) * batch],
+                y: data_y[index * batch:(index + 1) * batch]})
+    ours = [float(train(i)) for i in range(10)]
+    theirs = [reference.step(tx[i * batch:(i + 1) * batch], ty[i * batch:(i + 1) * batch])
+              for i in range(10)]
+    np.testing.assert_allclose(ours, theirs, rtol=2e-4)
+    assert theirs[-1] < theirs[0] - 0.5  # it really trained
+    for name, p in zip(names, params):
+        np.testing.assert_allclose(p.get_value(), reference.p[name], rtol=2e-3, atol=2e-5)
