@@ -77,9 +77,11 @@ def debugprint(obj, depth=-1, print_type=False, file=None, ids="CHAR", stop_on_n
         return f"{node.op}{index}{ident} '{var.name or ''}'{type_text}"
 
     def walk(var, prefix: str, level: int) -> None:
+        if depth != -1 and level >= depth:
+            return
         lines.append(prefix + describe(var))
         node = var.owner
-        if node is None or (depth != -1 and level >= depth):
+        if node is None:
             return
         if id(node) in done:
             return
@@ -131,9 +133,8 @@ def pp(var) -> str:
     return show(var)
 
 
-# re-exported here so that `theano.printing.pydotprint` works as in Theano
 def pydotprint(*args, **kwargs):
-    """Draw a graph as an image (see ``minitheano.graphviz_print.pydotprint``)."""
+    """Draw a graph as an image; see ``minitheano.viz.pydotprint`` (Theano's signature)."""
     from .viz import pydotprint as draw
 
     return draw(*args, **kwargs)

@@ -52,10 +52,15 @@ Param = In
 @dataclass(frozen=True)
 class Mode:
     """How to compile: ``optimizer`` is ``'fast_run'`` (all rewrites), ``'fast_compile'``
-    (merge only) or ``None`` (no rewrite)."""
+    (merge only) or ``None`` (no rewrite); ``excluding`` names passes to skip."""
 
     linker: str | None = "py"
     optimizer: str | None = "fast_run"
+    excluding_passes: tuple = ()
+
+    def excluding(self, *names: str) -> "Mode":
+        """This mode without the named passes (e.g. ``'fuse'``, ``'stabilize'``)."""
+        return Mode(self.linker, self.optimizer, self.excluding_passes + tuple(names))
 
 
 _MODES = {"FAST_RUN": Mode(optimizer="fast_run"), "FAST_COMPILE": Mode(optimizer="fast_compile"),
@@ -75,8 +80,9 @@ def get_mode(mode) -> Mode:
 def passes_for(mode: Mode):
     from ..tensor.rewrites import FAST_COMPILE_PASSES, FAST_RUN_PASSES
 
-    return {"fast_run": FAST_RUN_PASSES, "fast_compile": FAST_COMPILE_PASSES, None: ()}[
+    passes = {"fast_run": FAST_RUN_PASSES, "fast_compile": FAST_COMPILE_PASSES, None: ()}[
         mode.optimizer]
+    return tuple(p for p in passes if p.name not in mode.excluding_passes)
 
 
 def _pairs(mapping, what):
@@ -145,9 +151,10 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
 class FunctionMaker:
     """What compiling produced: the rewritten ``fgraph``, the user's graph and the report."""
 
-    def __init__(self, fgraph, original_outputs, inputs, report, mode):
+    def __init__(self, fgraph, original_outputs, original_updates, inputs, report, mode):
         self.fgraph = fgraph
         self.original_outputs = original_outputs
+        self.original_updates = original_updates
         self.inputs = inputs
         self.rewrite_report = report
         self.mode = mode
@@ -192,7 +199,7 @@ class Function:
         self._n_outputs = len(out_list)
         self._update_slots = [(s, self.program.output_slots[self._n_outputs + k])
                               for k, s in enumerate(self.shared_updated)]
-        self.maker = FunctionMaker(fgraph, out_list, self.ins, report, mode)
+        self.maker = FunctionMaker(fgraph, out_list, updates, self.ins, report, mode)
         self.profile = None
         if spec["profile"] or (spec["profile"] is None and config.profile):
             self.profile = ProfileStats(self.name)

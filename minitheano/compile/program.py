@@ -38,7 +38,9 @@ class Program:
     shared_slots: tuple
     output_slots: tuple
     profile: "ProfileStats | None" = None
-    last_shapes: dict = field(default_factory=dict)
+    last_shapes: dict = field(default_factory=dict)  # slot -> shape seen at run time
+    calls: int = 0
+    record_shapes: bool = False  # record shapes on every call, not just the first
 
     @classmethod
     def build(cls, order, inputs, shared, outputs, xp) -> "Program":
@@ -85,8 +87,8 @@ class Program:
 
     def run(self, storage: list) -> None:
         """Execute every step; a failure is re-raised with the node, its inputs and source line."""
-        if self.profile is not None:
-            return self._run_profiled(storage)
+        if self.profile is not None or self.calls == 0 or self.record_shapes:
+            return self._run_recording(storage)
         for step in self.steps:
             args = [storage[i] for i in step.inputs]
             try:
@@ -101,8 +103,14 @@ class Program:
                     storage[s] = value
             for s in step.free:
                 storage[s] = None
+        self.calls += 1
 
-    def _run_profiled(self, storage: list) -> None:
+    def _run_recording(self, storage: list) -> None:
+        """``run`` that also records output shapes (and times each step when profiling).
+
+        Used for the first call, for every call of a profiled function, and when
+        ``record_shapes`` is set, so that pictures can label edges with real shapes.
+        """
         profile = self.profile
         for k, step in enumerate(self.steps):
             args = [storage[i] for i in step.inputs]
@@ -111,7 +119,8 @@ class Program:
                 result = step.fn(*args)
             except Exception as exc:
                 raise runtime_error(step, args, exc) from exc
-            profile.record(k, step, time.perf_counter() - start, result)
+            if profile is not None:
+                profile.record(k, step, time.perf_counter() - start, result)
             outs = step.outputs
             results = [result] if len(outs) == 1 else list(result)
             for s, value in zip(outs, results):
@@ -119,7 +128,11 @@ class Program:
                 self.last_shapes[s] = tuple(getattr(value, "shape", ()))
             for s in step.free:
                 storage[s] = None
-        profile.calls += 1
+        for s in self.input_slots + self.shared_slots:
+            self.last_shapes[s] = tuple(getattr(storage[s], "shape", ()))
+        if profile is not None:
+            profile.calls += 1
+        self.calls += 1
 
     def __str__(self) -> str:
         lines = []

@@ -1,0 +1,123 @@
+"""Each rewrite: a golden test of the compiled program, and unchanged results."""
+import numpy as np
+import pytest
+
+import minitheano as theano
+import minitheano.tensor as T
+from minitheano.compile.function import Mode
+
+x, y, v = T.dmatrix("x"), T.dmatrix("y"), T.dvector("v")
+NO_FUSION = Mode().excluding("fuse")
+
+# name: (inputs, output, rewrite expected in the report, golden program)
+CASES = {
+    "merge": ([x], T.exp(x) + T.exp(x), "merge", """\
+s0 <- input x : TensorType(float64, matrix)
+s1 = Elemwise{exp}(s0)
+s2 = Elemwise{add}(s1, s1)  # free s1
+return s2"""),
+    "neutral_elements": ([x], (x * 1 + 0) / 1, "remove_neutral_elements", """\
+s0 <- input x : TensorType(float64, matrix)
+return s0"""),
+    "double_negation": ([x], -(-x), "remove_double_negation", """\
+s0 <- input x : TensorType(float64, matrix)
+return s0"""),
+    "useless_cast": ([x], T.Elemwise("cast", "float64")(x) * 2, "remove_useless_cast", """\
+s0 <- input x : TensorType(float64, matrix)
+s1 <- constant [[2.0]]
+s2 = Elemwise{mul}(s0, s1)
+return s2"""),
+    "dimshuffle_of_dimshuffle": ([x], x.dimshuffle(1, 0).dimshuffle(1, 0) + 1, "fold_dimshuffles",
+                                 """\
+s0 <- input x : TensorType(float64, matrix)
+s1 <- constant [[1.0]]
+s2 = Elemwise{add}(s0, s1)
+return s2"""),
+    "reshape_of_reshape": ([x], x.reshape((6,)).reshape((3, 2)) * 2, "fold_reshapes", """\
+s0 <- input x : TensorType(float64, matrix)
+s1 <- constant [3, 2]
+s2 <- constant [[2.0]]
+s3 = Reshape{ndim=2}(s0, s1)
+s4 = Elemwise{mul}(s3, s2)  # free s3
+return s4"""),
+    "constant_folding": ([x], x * (T.constant(2.0) + T.constant(3.0)), "constant_fold", """\
+s0 <- input x : TensorType(float64, matrix)
+s1 <- constant [[5.0]]
+s2 = Elemwise{mul}(s0, s1)
+return s2"""),
+    "log_softmax": ([x], T.log(T.nnet.softmax(x)), "log_softmax_to_logsoftmax", """\
+s0 <- input x : TensorType(float64, matrix)
+s1 = LogSoftmax(s0)
+return s1"""),
+    "log_sigmoid": ([v], T.log(T.nnet.sigmoid(v)), "log_sigmoid_to_softplus", """\
+s0 <- input v : TensorType(float64, vector)
+s1 = Elemwise{neg}(s0)
+s2 = Elemwise{softplus}(s1)  # free s1
+s3 = Elemwise{neg}(s2)  # free s2
+return s3"""),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_rewrite_golden_program_and_unchanged_results(name):
+    inputs, output, rule, golden = CASES[name]
+    f = theano.function(inputs, output, mode=NO_FUSION)
+    assert str(f.program) == golden
+    assert f.maker.rewrite_report.fired[rule] >= 1
+    plain = theano.function(inputs, output, mode=Mode(optimizer=None))
+    assert str(plain.program) != golden  # without rewrites the program is the one as written
+    values = [np.random.RandomState(0).uniform(0.1, 1, (3, 2)) if i.ndim == 2 else
+              np.random.RandomState(1).uniform(-2, 2, 4) for i in inputs]
+    np.testing.assert_allclose(f(*values), plain(*values), rtol=1e-12)
+
+
+def test_elementwise_fusion_golden_and_results():
+    f = theano.function([x, y], T.tanh(x * y + 1))
+    assert str(f.program) == """\
+s0 <- input x : TensorType(float64, matrix)
+s1 <- input y : TensorType(float64, matrix)
+s2 <- constant [[1.0]]
+s3 = FusedElemwise{tanh(add(mul(i0, i1), i2))}(s0, s1, s2)
+return s3"""
+    a, b = np.random.rand(300, 500), np.random.rand(300, 500)  # large: split over threads
+    np.testing.assert_allclose(f(a, b), np.tanh(a * b + 1), rtol=1e-15)
+    g = theano.function([x, y], T.tanh(x * y + 1), mode=NO_FUSION)
+    assert [type(s.node.op).__name__ for s in g.program.steps] == ["Elemwise"] * 3
+
+
+def test_fusion_keeps_the_broadcast_check():
+    f = theano.function([x, y], T.tanh(x * y + 1))
+    with pytest.raises(ValueError, match="dimension mismatch"):
+        f(np.ones((3, 1)), np.ones((3, 4)))
+
+
+def test_fusion_keeps_channels_last_memory_layout():
+    t = T.dtensor4()
+    f = theano.function([t], T.tanh(t * 2 + 1))
+    data = np.random.rand(64, 12, 12, 20).transpose(0, 3, 1, 2)
+    out = f(data)
+    np.testing.assert_allclose(out, np.tanh(data * 2 + 1))
+    assert out.strides[1] < out.strides[3]  # the channels stayed innermost
+
+
+def test_conv_and_filter_gradient_share_one_im2col():
+    from minitheano.tensor.nnet import conv2d
+
+    a, w = T.dtensor4("a"), T.dtensor4("w")
+    out = conv2d(a, w)
+    cost = (out ** 2).sum()
+    f = theano.function([a, w], [cost, T.grad(cost, w)])
+    ops = [type(s.node.op).__name__ for s in f.program.steps]
+    assert "Conv2dWithCols" in ops and "Conv2dGradWeightsFromCols" in ops
+    assert "Conv2d" not in ops and "Conv2dGradWeights" not in ops
+    plain = theano.function([a, w], [cost, T.grad(cost, w)], mode="FAST_COMPILE")
+    va, vw = np.random.rand(2, 3, 6, 6), np.random.rand(4, 3, 3, 3)
+    for got, expected in zip(f(va, vw), plain(va, vw)):
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def test_fast_compile_runs_merge_only_and_the_report_lists_rewrites():
+    f = theano.function([x], (x * 1) + (x * 1), mode="FAST_COMPILE")
+    assert list(f.maker.rewrite_report.fired) == ["merge"]
+    text = str(theano.function([x], -(-x) * 1).maker.rewrite_report)
+    assert "remove_double_negation" in text and "nodes ->" in text
