@@ -7,6 +7,7 @@ the ratio minitheano / PyTorch (below 1.0 means minitheano is faster).
 
     python bench/lenet.py [--reps 30] [--device cpu|cuda] [--data DIR] [--no-torch]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,9 +19,10 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples"))
 
+import numpy as np  # noqa: E402
+
 import minitheano as theano  # noqa: E402  (first: it tunes OpenBLAS before NumPy loads it)
 import minitheano.tensor as T  # noqa: E402
-import numpy as np  # noqa: E402
 
 BATCH = 500
 
@@ -46,15 +48,29 @@ def build_minitheano(xs, ys):
     layers, cost = lenet.build_lenet(rng, x, y, BATCH, [20, 50])
     params = layers[3].params + layers[2].params + layers[1].params + layers[0].params
     grads = T.grad(cost, params)
-    givens = {x: data_x[index * BATCH: (index + 1) * BATCH],
-              y: data_y[index * BATCH: (index + 1) * BATCH]}
+    givens = {
+        x: data_x[index * BATCH : (index + 1) * BATCH],
+        y: data_y[index * BATCH : (index + 1) * BATCH],
+    }
     start = time.perf_counter()
-    train = theano.function([index], cost, updates=[(p, p - 0.1 * g) for p, g in
-                                                    zip(params, grads)], givens=givens)
+    train = theano.function(
+        [index], cost, updates=[(p, p - 0.1 * g) for p, g in zip(params, grads)], givens=givens
+    )
     compile_s = time.perf_counter() - start
     test = theano.function([index], layers[3].errors(y), givens=givens)
-    weights = [p.get_value() for p in (layers[0].W, layers[0].b, layers[1].W, layers[1].b,
-                                       layers[2].W, layers[2].b, layers[3].W, layers[3].b)]
+    weights = [
+        p.get_value()
+        for p in (
+            layers[0].W,
+            layers[0].b,
+            layers[1].W,
+            layers[1].b,
+            layers[2].W,
+            layers[2].b,
+            layers[3].W,
+            layers[3].b,
+        )
+    ]
     return train, test, compile_s, weights
 
 
@@ -84,7 +100,7 @@ def build_torch(xs, ys, weights, device):
             torch.cuda.synchronize()
 
     def train(i):
-        x, y = data_x[i * BATCH:(i + 1) * BATCH], data_y[i * BATCH:(i + 1) * BATCH]
+        x, y = data_x[i * BATCH : (i + 1) * BATCH], data_y[i * BATCH : (i + 1) * BATCH]
         loss = F.cross_entropy(forward(x), y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -93,7 +109,7 @@ def build_torch(xs, ys, weights, device):
 
     @torch.no_grad()
     def test(i):
-        x, y = data_x[i * BATCH:(i + 1) * BATCH], data_y[i * BATCH:(i + 1) * BATCH]
+        x, y = data_x[i * BATCH : (i + 1) * BATCH], data_y[i * BATCH : (i + 1) * BATCH]
         return (forward(x).argmax(1) != y).float().mean().item()
 
     return train, test, torch
@@ -123,19 +139,33 @@ def main(argv=None):
     n_batches = len(xs) // BATCH
     train, test, compile_s, weights = build_minitheano(xs, ys)
     first = float(train(0))
-    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
-          f"numpy {np.__version__}, data: {source}, batch {BATCH}, float32, device {args.device}")
+    print(
+        f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
+        f"numpy {np.__version__}, data: {source}, batch {BATCH}, float32, device {args.device}"
+    )
     print(f"# train_model compile: {compile_s:.3f} s; first cost {first:.4f}")
-    rows = [("minitheano", time_steps(train, n_batches, args.reps),
-             time_steps(test, n_batches, args.reps))]
+    rows = [
+        (
+            "minitheano",
+            time_steps(train, n_batches, args.reps),
+            time_steps(test, n_batches, args.reps),
+        )
+    ]
     if not args.no_torch:
         try:
             peer_train, peer_test, torch = build_torch(xs, ys, weights, args.device)
             peer_first = peer_train(0)
-            print(f"# torch {torch.__version__}, {torch.get_num_threads()} threads; first cost "
-                  f"{peer_first:.4f}")
-            rows.append(("pytorch eager", time_steps(peer_train, n_batches, args.reps),
-                         time_steps(peer_test, n_batches, args.reps)))
+            print(
+                f"# torch {torch.__version__}, {torch.get_num_threads()} threads; first cost "
+                f"{peer_first:.4f}"
+            )
+            rows.append(
+                (
+                    "pytorch eager",
+                    time_steps(peer_train, n_batches, args.reps),
+                    time_steps(peer_test, n_batches, args.reps),
+                )
+            )
         except ImportError:
             print("# PyTorch not installed (pip install torch==2.13.0): no peer")
     print(f"{'':16}{'train s/step':>14}{'(best)':>9}{'eval s/step':>13}{'(best)':>9}")
@@ -144,9 +174,11 @@ def main(argv=None):
     if len(rows) == 2:
         (_, (tr, _), (ev, _)), (_, (ptr, _), (pev, _)) = rows
         print(f"ratio minitheano/pytorch: train {tr / ptr:.2f}x, eval {ev / pev:.2f}x")
-        print(f"RESULT train_ratio={tr / ptr:.3f} eval_ratio={ev / pev:.3f} train_s={tr:.4f} "
-              f"eval_s={ev:.4f} torch_train_s={ptr:.4f} torch_eval_s={pev:.4f} "
-              f"compile_s={compile_s:.3f}")
+        print(
+            f"RESULT train_ratio={tr / ptr:.3f} eval_ratio={ev / pev:.3f} train_s={tr:.4f} "
+            f"eval_s={ev:.4f} torch_train_s={ptr:.4f} torch_eval_s={pev:.4f} "
+            f"compile_s={compile_s:.3f}"
+        )
 
 
 if __name__ == "__main__":

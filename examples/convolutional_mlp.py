@@ -9,6 +9,7 @@ run (0.92 % test error).
     python examples/convolutional_mlp.py [--data DIR] [--epochs 200] [--nkerns 20 50]
                                          [--batch-size 500] [--plot lenet.png] [--no-progress]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,9 +17,10 @@ import os
 import sys
 import timeit
 
+import numpy
+
 import minitheano as theano  # before NumPy: lets minitheano tune OpenBLAS's threads
 import minitheano.tensor as T
-import numpy
 from minitheano.tensor.nnet import conv2d
 from minitheano.tensor.signal import pool
 
@@ -36,15 +38,20 @@ class LeNetConvPoolLayer:
         # each hidden unit sees num input feature maps * filter height * filter width inputs
         fan_in = numpy.prod(filter_shape[1:])
         # each lower unit gets gradients from num output maps * filter area / pooling size
-        fan_out = (filter_shape[0] * numpy.prod(filter_shape[2:]) // numpy.prod(poolsize))
+        fan_out = filter_shape[0] * numpy.prod(filter_shape[2:]) // numpy.prod(poolsize)
         W_bound = numpy.sqrt(6.0 / (fan_in + fan_out))
         self.W = theano.shared(
-            numpy.asarray(rng.uniform(low=-W_bound, high=W_bound, size=filter_shape),
-                          dtype=theano.config.floatX), borrow=True)
+            numpy.asarray(
+                rng.uniform(low=-W_bound, high=W_bound, size=filter_shape),
+                dtype=theano.config.floatX,
+            ),
+            borrow=True,
+        )
         b_values = numpy.zeros((filter_shape[0],), dtype=theano.config.floatX)
         self.b = theano.shared(value=b_values, borrow=True)
-        conv_out = conv2d(input=input, filters=self.W, filter_shape=filter_shape,
-                          input_shape=image_shape)
+        conv_out = conv2d(
+            input=input, filters=self.W, filter_shape=filter_shape, input_shape=image_shape
+        )
         pooled_out = pool.pool_2d(input=conv_out, ws=poolsize, ignore_border=True)
         self.output = T.tanh(pooled_out + self.b.dimshuffle("x", 0, "x", "x"))
         self.params = [self.W, self.b]
@@ -54,14 +61,24 @@ class LeNetConvPoolLayer:
 def build_lenet(rng, x, y, batch_size, nkerns):
     """The tutorial's four layers on the symbolic minibatch ``x``; returns (layers, cost)."""
     layer0_input = x.reshape((batch_size, 1, 28, 28))
-    layer0 = LeNetConvPoolLayer(rng, input=layer0_input, image_shape=(batch_size, 1, 28, 28),
-                                filter_shape=(nkerns[0], 1, 5, 5), poolsize=(2, 2))
-    layer1 = LeNetConvPoolLayer(rng, input=layer0.output,
-                                image_shape=(batch_size, nkerns[0], 12, 12),
-                                filter_shape=(nkerns[1], nkerns[0], 5, 5), poolsize=(2, 2))
+    layer0 = LeNetConvPoolLayer(
+        rng,
+        input=layer0_input,
+        image_shape=(batch_size, 1, 28, 28),
+        filter_shape=(nkerns[0], 1, 5, 5),
+        poolsize=(2, 2),
+    )
+    layer1 = LeNetConvPoolLayer(
+        rng,
+        input=layer0.output,
+        image_shape=(batch_size, nkerns[0], 12, 12),
+        filter_shape=(nkerns[1], nkerns[0], 5, 5),
+        poolsize=(2, 2),
+    )
     layer2_input = layer1.output.flatten(2)
-    layer2 = HiddenLayer(rng, input=layer2_input, n_in=nkerns[1] * 4 * 4, n_out=500,
-                         activation=T.tanh)
+    layer2 = HiddenLayer(
+        rng, input=layer2_input, n_in=nkerns[1] * 4 * 4, n_out=500, activation=T.tanh
+    )
     layer3 = LogisticRegression(input=layer2.output, n_in=500, n_out=10)
     cost = layer3.negative_log_likelihood(y)
     return (layer0, layer1, layer2, layer3), cost
@@ -77,8 +94,15 @@ def _progress(total, enabled):
     return tqdm(total=total, unit="batch", leave=False, file=sys.stderr)
 
 
-def evaluate_lenet5(learning_rate=0.1, n_epochs=200, dataset="mnist.pkl.gz", nkerns=[20, 50],
-                    batch_size=500, progress=False, history=None):
+def evaluate_lenet5(
+    learning_rate=0.1,
+    n_epochs=200,
+    dataset="mnist.pkl.gz",
+    nkerns=[20, 50],
+    batch_size=500,
+    progress=False,
+    history=None,
+):
     """Train the tutorial LeNet; return (best validation error, best iteration, test error)."""
     rng = numpy.random.RandomState(23455)
     datasets = load_data(dataset)
@@ -100,21 +124,35 @@ def evaluate_lenet5(learning_rate=0.1, n_epochs=200, dataset="mnist.pkl.gz", nke
     print("... building the model")
     (layer0, layer1, layer2, layer3), cost = build_lenet(rng, x, y, batch_size, nkerns)
     test_model = theano.function(
-        [index], layer3.errors(y),
-        givens={x: test_set_x[index * batch_size: (index + 1) * batch_size],
-                y: test_set_y[index * batch_size: (index + 1) * batch_size]})
+        [index],
+        layer3.errors(y),
+        givens={
+            x: test_set_x[index * batch_size : (index + 1) * batch_size],
+            y: test_set_y[index * batch_size : (index + 1) * batch_size],
+        },
+    )
     validate_model = theano.function(
-        [index], layer3.errors(y),
-        givens={x: valid_set_x[index * batch_size: (index + 1) * batch_size],
-                y: valid_set_y[index * batch_size: (index + 1) * batch_size]})
+        [index],
+        layer3.errors(y),
+        givens={
+            x: valid_set_x[index * batch_size : (index + 1) * batch_size],
+            y: valid_set_y[index * batch_size : (index + 1) * batch_size],
+        },
+    )
     params = layer3.params + layer2.params + layer1.params + layer0.params
     grads = T.grad(cost, params)
-    updates = [(param_i, param_i - learning_rate * grad_i)
-               for param_i, grad_i in zip(params, grads)]
+    updates = [
+        (param_i, param_i - learning_rate * grad_i) for param_i, grad_i in zip(params, grads)
+    ]
     train_model = theano.function(
-        [index], cost, updates=updates,
-        givens={x: train_set_x[index * batch_size: (index + 1) * batch_size],
-                y: train_set_y[index * batch_size: (index + 1) * batch_size]})
+        [index],
+        cost,
+        updates=updates,
+        givens={
+            x: train_set_x[index * batch_size : (index + 1) * batch_size],
+            y: train_set_y[index * batch_size : (index + 1) * batch_size],
+        },
+    )
 
     print("... training")
     patience = 10000  # look at this many examples regardless
@@ -142,8 +180,10 @@ def evaluate_lenet5(learning_rate=0.1, n_epochs=200, dataset="mnist.pkl.gz", nke
             if (iter + 1) % validation_frequency == 0:
                 validation_losses = [validate_model(i) for i in range(n_valid_batches)]
                 this_validation_loss = numpy.mean(validation_losses)
-                print("epoch %i, minibatch %i/%i, validation error %f %%" % (
-                    epoch, minibatch_index + 1, n_train_batches, this_validation_loss * 100.0))
+                print(
+                    "epoch %i, minibatch %i/%i, validation error %f %%"
+                    % (epoch, minibatch_index + 1, n_train_batches, this_validation_loss * 100.0)
+                )
                 if history is not None:
                     history.append((epoch, iter + 1, float(this_validation_loss)))
                 if this_validation_loss < best_validation_loss:
@@ -153,8 +193,10 @@ def evaluate_lenet5(learning_rate=0.1, n_epochs=200, dataset="mnist.pkl.gz", nke
                     best_iter = iter
                     test_losses = [test_model(i) for i in range(n_test_batches)]
                     test_score = numpy.mean(test_losses)
-                    print(("     epoch %i, minibatch %i/%i, test error of best model %f %%") % (
-                        epoch, minibatch_index + 1, n_train_batches, test_score * 100.0))
+                    print(
+                        ("     epoch %i, minibatch %i/%i, test error of best model %f %%")
+                        % (epoch, minibatch_index + 1, n_train_batches, test_score * 100.0)
+                    )
             if patience <= iter:
                 done_looping = True
                 break
@@ -162,10 +204,18 @@ def evaluate_lenet5(learning_rate=0.1, n_epochs=200, dataset="mnist.pkl.gz", nke
         bar.close()
     end_time = timeit.default_timer()
     print("Optimization complete.")
-    print("Best validation score of %f %% obtained at iteration %i, with test performance %f %%"
-          % (best_validation_loss * 100.0, best_iter + 1, test_score * 100.0))
-    print(("The code for file " + os.path.split(__file__)[1] + " ran for %.2fm" % (
-        (end_time - start_time) / 60.0)), file=sys.stderr)
+    print(
+        "Best validation score of %f %% obtained at iteration %i, with test performance %f %%"
+        % (best_validation_loss * 100.0, best_iter + 1, test_score * 100.0)
+    )
+    print(
+        (
+            "The code for file "
+            + os.path.split(__file__)[1]
+            + " ran for %.2fm" % ((end_time - start_time) / 60.0)
+        ),
+        file=sys.stderr,
+    )
     evaluate_lenet5.layers = (layer0, layer1, layer2, layer3)
     return best_validation_loss, best_iter + 1, test_score
 
@@ -178,8 +228,10 @@ def save_plots(path, history, layer0):
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        print("(matplotlib is not installed: no plot; pip install 'minitheano[examples]')",
-              file=sys.stderr)
+        print(
+            "(matplotlib is not installed: no plot; pip install 'minitheano[examples]')",
+            file=sys.stderr,
+        )
         return
     filters = layer0.W.get_value()[:, 0]
     cols = 10
@@ -204,8 +256,12 @@ def save_plots(path, history, layer0):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=None, help="folder holding mnist.pkl.gz (or the IDX "
-                        "files), or its path; default: $MINITHEANO_DATA")
+    parser.add_argument(
+        "--data",
+        default=None,
+        help="folder holding mnist.pkl.gz (or the IDX "
+        "files), or its path; default: $MINITHEANO_DATA",
+    )
     parser.add_argument("--epochs", type=int, default=200)
     parser.add_argument("--nkerns", type=int, nargs=2, default=[20, 50])
     parser.add_argument("--batch-size", type=int, default=500)
@@ -217,8 +273,15 @@ def main(argv=None):
     theano.config.floatX = args.floatX
     history = []
     try:
-        evaluate_lenet5(args.learning_rate, args.epochs, args.data, args.nkerns, args.batch_size,
-                        progress=not args.no_progress, history=history)
+        evaluate_lenet5(
+            args.learning_rate,
+            args.epochs,
+            args.data,
+            args.nkerns,
+            args.batch_size,
+            progress=not args.no_progress,
+            history=history,
+        )
     except FileNotFoundError as exc:
         sys.exit(f"error: {exc}")
     if args.plot:

@@ -6,6 +6,7 @@ reports a test error of 7.489583 %.
 
     python examples/logistic_sgd.py [--data DIR_OR_FILE] [--epochs N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,10 +26,12 @@ class LogisticRegression:
     """Multi-class logistic regression: ``P(Y=i|x) = softmax(x W + b)_i``."""
 
     def __init__(self, input, n_in, n_out):
-        self.W = theano.shared(value=numpy.zeros((n_in, n_out), dtype=theano.config.floatX),
-                               name="W", borrow=True)
-        self.b = theano.shared(value=numpy.zeros((n_out,), dtype=theano.config.floatX),
-                               name="b", borrow=True)
+        self.W = theano.shared(
+            value=numpy.zeros((n_in, n_out), dtype=theano.config.floatX), name="W", borrow=True
+        )
+        self.b = theano.shared(
+            value=numpy.zeros((n_out,), dtype=theano.config.floatX), name="b", borrow=True
+        )
         self.p_y_given_x = T.nnet.softmax(T.dot(input, self.W) + self.b)
         self.y_pred = T.argmax(self.p_y_given_x, axis=1)
         self.params = [self.W, self.b]
@@ -41,8 +44,10 @@ class LogisticRegression:
     def errors(self, y):
         """Fraction of the minibatch that the model gets wrong."""
         if y.ndim != self.y_pred.ndim:
-            raise TypeError("y should have the same shape as self.y_pred",
-                            ("y", y.type, "y_pred", self.y_pred.type))
+            raise TypeError(
+                "y should have the same shape as self.y_pred",
+                ("y", y.type, "y_pred", self.y_pred.type),
+            )
         if y.dtype.startswith("int"):
             return T.mean(T.neq(self.y_pred, y))
         raise NotImplementedError()
@@ -68,8 +73,13 @@ def load_data(dataset):
     return [(train_set_x, train_set_y), (valid_set_x, valid_set_y), (test_set_x, test_set_y)]
 
 
-def sgd_optimization_mnist(learning_rate=0.13, n_epochs=1000, dataset="mnist.pkl.gz",
-                           batch_size=600, model_file="best_model.pkl"):
+def sgd_optimization_mnist(
+    learning_rate=0.13,
+    n_epochs=1000,
+    dataset="mnist.pkl.gz",
+    batch_size=600,
+    model_file="best_model.pkl",
+):
     """Train with minibatch SGD and early stopping; return (best valid, test) errors and times."""
     datasets = load_data(dataset)
     train_set_x, train_set_y = datasets[0]
@@ -89,22 +99,37 @@ def sgd_optimization_mnist(learning_rate=0.13, n_epochs=1000, dataset="mnist.pkl
 
     compile_start = timeit.default_timer()
     test_model = theano.function(
-        inputs=[index], outputs=classifier.errors(y),
-        givens={x: test_set_x[index * batch_size: (index + 1) * batch_size],
-                y: test_set_y[index * batch_size: (index + 1) * batch_size]})
+        inputs=[index],
+        outputs=classifier.errors(y),
+        givens={
+            x: test_set_x[index * batch_size : (index + 1) * batch_size],
+            y: test_set_y[index * batch_size : (index + 1) * batch_size],
+        },
+    )
     validate_model = theano.function(
-        inputs=[index], outputs=classifier.errors(y),
-        givens={x: valid_set_x[index * batch_size: (index + 1) * batch_size],
-                y: valid_set_y[index * batch_size: (index + 1) * batch_size]})
+        inputs=[index],
+        outputs=classifier.errors(y),
+        givens={
+            x: valid_set_x[index * batch_size : (index + 1) * batch_size],
+            y: valid_set_y[index * batch_size : (index + 1) * batch_size],
+        },
+    )
     g_W = T.grad(cost=cost, wrt=classifier.W)
     g_b = T.grad(cost=cost, wrt=classifier.b)
-    updates = [(classifier.W, classifier.W - learning_rate * g_W),
-               (classifier.b, classifier.b - learning_rate * g_b)]
+    updates = [
+        (classifier.W, classifier.W - learning_rate * g_W),
+        (classifier.b, classifier.b - learning_rate * g_b),
+    ]
     train_start = timeit.default_timer()
     train_model = theano.function(
-        inputs=[index], outputs=cost, updates=updates,
-        givens={x: train_set_x[index * batch_size: (index + 1) * batch_size],
-                y: train_set_y[index * batch_size: (index + 1) * batch_size]})
+        inputs=[index],
+        outputs=cost,
+        updates=updates,
+        givens={
+            x: train_set_x[index * batch_size : (index + 1) * batch_size],
+            y: train_set_y[index * batch_size : (index + 1) * batch_size],
+        },
+    )
     train_compile = timeit.default_timer() - train_start
     compile_time = timeit.default_timer() - compile_start
     print(f"... compiled in {compile_time:.3f}s (train_model {train_compile:.3f}s)")
@@ -128,16 +153,20 @@ def sgd_optimization_mnist(learning_rate=0.13, n_epochs=1000, dataset="mnist.pkl
             if (iter + 1) % validation_frequency == 0:
                 validation_losses = [validate_model(i) for i in range(n_valid_batches)]
                 this_validation_loss = numpy.mean(validation_losses)
-                print("epoch %i, minibatch %i/%i, validation error %f %%" % (
-                    epoch, minibatch_index + 1, n_train_batches, this_validation_loss * 100.0))
+                print(
+                    "epoch %i, minibatch %i/%i, validation error %f %%"
+                    % (epoch, minibatch_index + 1, n_train_batches, this_validation_loss * 100.0)
+                )
                 if this_validation_loss < best_validation_loss:
                     if this_validation_loss < best_validation_loss * improvement_threshold:
                         patience = max(patience, iter * patience_increase)
                     best_validation_loss = this_validation_loss
                     test_losses = [test_model(i) for i in range(n_test_batches)]
                     test_score = numpy.mean(test_losses)
-                    print(("     epoch %i, minibatch %i/%i, test error of best model %f %%") % (
-                        epoch, minibatch_index + 1, n_train_batches, test_score * 100.0))
+                    print(
+                        ("     epoch %i, minibatch %i/%i, test error of best model %f %%")
+                        % (epoch, minibatch_index + 1, n_train_batches, test_score * 100.0)
+                    )
                     if model_file:
                         with open(model_file, "wb") as f:
                             pickle.dump(classifier, f)
@@ -146,12 +175,20 @@ def sgd_optimization_mnist(learning_rate=0.13, n_epochs=1000, dataset="mnist.pkl
                 break
 
     end_time = timeit.default_timer()
-    print(("Optimization complete with best validation score of %f %%, with test performance "
-           "%f %%") % (best_validation_loss * 100.0, test_score * 100.0))
-    print("The code run for %d epochs, with %f epochs/sec" % (
-        epoch, 1.0 * epoch / (end_time - start_time)))
-    print("The code for file " + os.path.split(__file__)[1] + " ran for %.1fs" % (
-        end_time - start_time), file=sys.stderr)
+    print(
+        ("Optimization complete with best validation score of %f %%, with test performance %f %%")
+        % (best_validation_loss * 100.0, test_score * 100.0)
+    )
+    print(
+        "The code run for %d epochs, with %f epochs/sec"
+        % (epoch, 1.0 * epoch / (end_time - start_time))
+    )
+    print(
+        "The code for file "
+        + os.path.split(__file__)[1]
+        + " ran for %.1fs" % (end_time - start_time),
+        file=sys.stderr,
+    )
     return best_validation_loss, test_score, end_time - start_time, train_compile
 
 
@@ -168,15 +205,19 @@ def predict(model_file="best_model.pkl", dataset="mnist.pkl.gz"):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=None, help="folder holding mnist.pkl.gz, or its path "
-                        "(default: $MINITHEANO_DATA)")
+    parser.add_argument(
+        "--data",
+        default=None,
+        help="folder holding mnist.pkl.gz, or its path (default: $MINITHEANO_DATA)",
+    )
     parser.add_argument("--epochs", type=int, default=1000)
     parser.add_argument("--batch-size", type=int, default=600)
     parser.add_argument("--learning-rate", type=float, default=0.13)
     parser.add_argument("--model-file", default="best_model.pkl")
     args = parser.parse_args(argv)
-    sgd_optimization_mnist(args.learning_rate, args.epochs, args.data, args.batch_size,
-                           args.model_file)
+    sgd_optimization_mnist(
+        args.learning_rate, args.epochs, args.data, args.batch_size, args.model_file
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ Same classes (``HiddenLayer``, ``MLP``), hyper-parameters (learning rate 0.01, L
 
     python examples/mlp.py [--data DIR_OR_FILE] [--epochs N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,10 +15,10 @@ import sys
 import timeit
 
 import numpy
+from logistic_sgd import LogisticRegression, load_data
 
 import minitheano as theano
 import minitheano.tensor as T
-from logistic_sgd import LogisticRegression, load_data
 
 
 class HiddenLayer:
@@ -27,9 +28,13 @@ class HiddenLayer:
         self.input = input
         if W is None:
             W_values = numpy.asarray(
-                rng.uniform(low=-numpy.sqrt(6.0 / (n_in + n_out)),
-                            high=numpy.sqrt(6.0 / (n_in + n_out)), size=(n_in, n_out)),
-                dtype=theano.config.floatX)
+                rng.uniform(
+                    low=-numpy.sqrt(6.0 / (n_in + n_out)),
+                    high=numpy.sqrt(6.0 / (n_in + n_out)),
+                    size=(n_in, n_out),
+                ),
+                dtype=theano.config.floatX,
+            )
             if activation == theano.tensor.nnet.sigmoid:
                 W_values *= 4
             W = theano.shared(value=W_values, name="W", borrow=True)
@@ -47,20 +52,29 @@ class MLP:
     """One tanh hidden layer followed by logistic regression."""
 
     def __init__(self, rng, input, n_in, n_hidden, n_out):
-        self.hiddenLayer = HiddenLayer(rng=rng, input=input, n_in=n_in, n_out=n_hidden,
-                                       activation=T.tanh)
-        self.logRegressionLayer = LogisticRegression(input=self.hiddenLayer.output,
-                                                     n_in=n_hidden, n_out=n_out)
+        self.hiddenLayer = HiddenLayer(
+            rng=rng, input=input, n_in=n_in, n_out=n_hidden, activation=T.tanh
+        )
+        self.logRegressionLayer = LogisticRegression(
+            input=self.hiddenLayer.output, n_in=n_hidden, n_out=n_out
+        )
         self.L1 = abs(self.hiddenLayer.W).sum() + abs(self.logRegressionLayer.W).sum()
-        self.L2_sqr = (self.hiddenLayer.W ** 2).sum() + (self.logRegressionLayer.W ** 2).sum()
+        self.L2_sqr = (self.hiddenLayer.W**2).sum() + (self.logRegressionLayer.W**2).sum()
         self.negative_log_likelihood = self.logRegressionLayer.negative_log_likelihood
         self.errors = self.logRegressionLayer.errors
         self.params = self.hiddenLayer.params + self.logRegressionLayer.params
         self.input = input
 
 
-def test_mlp(learning_rate=0.01, L1_reg=0.00, L2_reg=0.0001, n_epochs=1000,
-             dataset="mnist.pkl.gz", batch_size=20, n_hidden=500):
+def test_mlp(
+    learning_rate=0.01,
+    L1_reg=0.00,
+    L2_reg=0.0001,
+    n_epochs=1000,
+    dataset="mnist.pkl.gz",
+    batch_size=20,
+    n_hidden=500,
+):
     """Train the MLP with early stopping; return (best validation error, test error)."""
     datasets = load_data(dataset)
     train_set_x, train_set_y = datasets[0]
@@ -76,23 +90,39 @@ def test_mlp(learning_rate=0.01, L1_reg=0.00, L2_reg=0.0001, n_epochs=1000,
     y = T.ivector("y")
     rng = numpy.random.RandomState(1234)
     classifier = MLP(rng=rng, input=x, n_in=28 * 28, n_hidden=n_hidden, n_out=10)
-    cost = (classifier.negative_log_likelihood(y) + L1_reg * classifier.L1
-            + L2_reg * classifier.L2_sqr)
+    cost = (
+        classifier.negative_log_likelihood(y) + L1_reg * classifier.L1 + L2_reg * classifier.L2_sqr
+    )
     test_model = theano.function(
-        inputs=[index], outputs=classifier.errors(y),
-        givens={x: test_set_x[index * batch_size:(index + 1) * batch_size],
-                y: test_set_y[index * batch_size:(index + 1) * batch_size]})
+        inputs=[index],
+        outputs=classifier.errors(y),
+        givens={
+            x: test_set_x[index * batch_size : (index + 1) * batch_size],
+            y: test_set_y[index * batch_size : (index + 1) * batch_size],
+        },
+    )
     validate_model = theano.function(
-        inputs=[index], outputs=classifier.errors(y),
-        givens={x: valid_set_x[index * batch_size:(index + 1) * batch_size],
-                y: valid_set_y[index * batch_size:(index + 1) * batch_size]})
+        inputs=[index],
+        outputs=classifier.errors(y),
+        givens={
+            x: valid_set_x[index * batch_size : (index + 1) * batch_size],
+            y: valid_set_y[index * batch_size : (index + 1) * batch_size],
+        },
+    )
     gparams = [T.grad(cost, param) for param in classifier.params]
-    updates = [(param, param - learning_rate * gparam)
-               for param, gparam in zip(classifier.params, gparams)]
+    updates = [
+        (param, param - learning_rate * gparam)
+        for param, gparam in zip(classifier.params, gparams)
+    ]
     train_model = theano.function(
-        inputs=[index], outputs=cost, updates=updates,
-        givens={x: train_set_x[index * batch_size: (index + 1) * batch_size],
-                y: train_set_y[index * batch_size: (index + 1) * batch_size]})
+        inputs=[index],
+        outputs=cost,
+        updates=updates,
+        givens={
+            x: train_set_x[index * batch_size : (index + 1) * batch_size],
+            y: train_set_y[index * batch_size : (index + 1) * batch_size],
+        },
+    )
 
     print("... training")
     patience = 10000
@@ -113,8 +143,10 @@ def test_mlp(learning_rate=0.01, L1_reg=0.00, L2_reg=0.0001, n_epochs=1000,
             if (iter + 1) % validation_frequency == 0:
                 validation_losses = [validate_model(i) for i in range(n_valid_batches)]
                 this_validation_loss = numpy.mean(validation_losses)
-                print("epoch %i, minibatch %i/%i, validation error %f %%" % (
-                    epoch, minibatch_index + 1, n_train_batches, this_validation_loss * 100.0))
+                print(
+                    "epoch %i, minibatch %i/%i, validation error %f %%"
+                    % (epoch, minibatch_index + 1, n_train_batches, this_validation_loss * 100.0)
+                )
                 if this_validation_loss < best_validation_loss:
                     if this_validation_loss < best_validation_loss * improvement_threshold:
                         patience = max(patience, iter * patience_increase)
@@ -122,17 +154,29 @@ def test_mlp(learning_rate=0.01, L1_reg=0.00, L2_reg=0.0001, n_epochs=1000,
                     best_iter = iter
                     test_losses = [test_model(i) for i in range(n_test_batches)]
                     test_score = numpy.mean(test_losses)
-                    print(("     epoch %i, minibatch %i/%i, test error of best model %f %%") % (
-                        epoch, minibatch_index + 1, n_train_batches, test_score * 100.0))
+                    print(
+                        ("     epoch %i, minibatch %i/%i, test error of best model %f %%")
+                        % (epoch, minibatch_index + 1, n_train_batches, test_score * 100.0)
+                    )
             if patience <= iter:
                 done_looping = True
                 break
     end_time = timeit.default_timer()
-    print(("Optimization complete. Best validation score of %f %% obtained at iteration %i, "
-           "with test performance %f %%") % (best_validation_loss * 100.0, best_iter + 1,
-                                              test_score * 100.0))
-    print(("The code for file " + os.path.split(__file__)[1] + " ran for %.2fm" % (
-        (end_time - start_time) / 60.0)), file=sys.stderr)
+    print(
+        (
+            "Optimization complete. Best validation score of %f %% obtained at iteration %i, "
+            "with test performance %f %%"
+        )
+        % (best_validation_loss * 100.0, best_iter + 1, test_score * 100.0)
+    )
+    print(
+        (
+            "The code for file "
+            + os.path.split(__file__)[1]
+            + " ran for %.2fm" % ((end_time - start_time) / 60.0)
+        ),
+        file=sys.stderr,
+    )
     return best_validation_loss, test_score
 
 
@@ -143,8 +187,9 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=20)
     parser.add_argument("--hidden", type=int, default=500)
     args = parser.parse_args(argv)
-    test_mlp(n_epochs=args.epochs, dataset=args.data, batch_size=args.batch_size,
-             n_hidden=args.hidden)
+    test_mlp(
+        n_epochs=args.epochs, dataset=args.data, batch_size=args.batch_size, n_hidden=args.hidden
+    )
 
 
 if __name__ == "__main__":

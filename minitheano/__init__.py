@@ -1,8 +1,9 @@
 """minitheano: Theano's symbolic tensor framework, small and fast, on NumPy or CuPy.
 
-    import minitheano as theano
-    import minitheano.tensor as T
+import minitheano as theano
+import minitheano.tensor as T
 """
+
 import os as _os
 import sys as _sys
 
@@ -11,13 +12,16 @@ if "numpy" not in _sys.modules:
     # threaded NumPy work (im2col, pooling, fused elementwise) needs next: let them sleep at
     # once. Only effective before NumPy loads OpenBLAS, so import minitheano first.
     _os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
-from . import gradient, tensor  # noqa: F401
+from . import (  # noqa: F401
+    gradient,
+    printing,  # noqa: F401,E402
+    tensor,
+)
 from .compile import Function, In, Mode, Param, function  # noqa: F401
 from .config import config  # noqa: F401
 from .gradient import grad  # noqa: F401
 from .graph import Apply, Constant, Variable  # noqa: F401
 from .op import Op  # noqa: F401
 from .shared import SharedVariable, shared  # noqa: F401
-from . import printing  # noqa: F401,E402
 
 __version__ = "0.1.0"

@@ -3,6 +3,7 @@
 This is the only module that imports CuPy, and it does so lazily, the first time the ``cuda``
 device is asked for. Ops receive the array module ``xp`` from the executor and never guess it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,16 +45,19 @@ def _load_cuda() -> Backend:
         except ImportError as exc:
             raise DeviceUnavailableError(
                 "device=cuda needs CuPy, which is not installed (pip install 'minitheano[cuda]'); "
-                "set MINITHEANO_FLAGS=device=cpu to run on the CPU") from exc
+                "set MINITHEANO_FLAGS=device=cpu to run on the CPU"
+            ) from exc
         try:
             n = cupy.cuda.runtime.getDeviceCount()
         except Exception as exc:  # CUDA driver missing or broken
             raise DeviceUnavailableError(
                 f"device=cuda: CuPy found no usable GPU ({exc}); "
-                "set MINITHEANO_FLAGS=device=cpu to run on the CPU") from exc
+                "set MINITHEANO_FLAGS=device=cpu to run on the CPU"
+            ) from exc
         if n == 0:
             raise DeviceUnavailableError(
-                "device=cuda: no GPU is visible; set MINITHEANO_FLAGS=device=cpu to run on the CPU")
+                "device=cuda: no GPU is visible; set MINITHEANO_FLAGS=device=cpu to run on the CPU"
+            )
         _cuda_backend = Backend("cuda", cupy)
     return _cuda_backend
 

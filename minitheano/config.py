@@ -4,6 +4,7 @@ Flags come from ``MINITHEANO_FLAGS`` (or Theano's ``THEANO_FLAGS``) as comma-sep
 ``name=value`` pairs, e.g. ``MINITHEANO_FLAGS="floatX=float32,device=cpu"``. Every flag can also be
 set at run time: ``minitheano.config.floatX = 'float32'``.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,10 +14,12 @@ _DEVICE_ALIASES = {"cpu": "cpu", "cuda": "cuda", "gpu": "cuda"}
 
 
 def normalize_device(name: str) -> str:
-    """Map Theano's device spellings (``cpu``, ``cuda``, ``cuda0``, ``gpu``, ``gpu1``) to cpu|cuda."""
+    """Map Theano's device spellings (``cpu``, ``cuda``, ``cuda0``, ``gpu``...) to cpu|cuda."""
     base = name.strip().lower().rstrip("0123456789")
     if base not in _DEVICE_ALIASES:
-        raise ValueError(f"config.device: unknown device {name!r}; use 'cpu' or 'cuda' (also cuda0, gpu)")
+        raise ValueError(
+            f"config.device: unknown device {name!r}; use 'cpu' or 'cuda' (also cuda0, gpu)"
+        )
     return _DEVICE_ALIASES[base]
 
 

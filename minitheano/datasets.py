@@ -3,6 +3,7 @@
 The path comes from an argument or the ``MINITHEANO_DATA`` environment variable (a folder
 holding the files, or the path of ``mnist.pkl.gz`` itself). Nothing is downloaded unless asked.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -17,8 +18,12 @@ import numpy as np
 DATA_ENV = "MINITHEANO_DATA"
 PICKLE_NAME = "mnist.pkl.gz"
 PICKLE_URL = "http://www.iro.umontreal.ca/~lisa/deep/data/mnist/mnist.pkl.gz"
-IDX_FILES = {"train_images": "train-images-idx3-ubyte.gz", "train_labels": "train-labels-idx1-ubyte.gz",
-             "test_images": "t10k-images-idx3-ubyte.gz", "test_labels": "t10k-labels-idx1-ubyte.gz"}
+IDX_FILES = {
+    "train_images": "train-images-idx3-ubyte.gz",
+    "train_labels": "train-labels-idx1-ubyte.gz",
+    "test_images": "t10k-images-idx3-ubyte.gz",
+    "test_labels": "t10k-labels-idx1-ubyte.gz",
+}
 
 
 class DatasetNotFoundError(FileNotFoundError):
@@ -48,23 +53,32 @@ def find_file(name: str, path: str | None = None) -> str:
     raise DatasetNotFoundError(
         f"{name} not found; looked in: {', '.join(places)}. Set {DATA_ENV} to the folder that "
         f"holds it (or pass its path), or call minitheano.datasets.download_mnist(folder) to "
-        f"fetch the tutorial's copy from {PICKLE_URL}")
+        f"fetch the tutorial's copy from {PICKLE_URL}"
+    )
 
 
 class _ArrayOnlyUnpickler(pickle.Unpickler):
     """Admits NumPy arrays, dtypes, tuples and lists only: a tampered file cannot run code."""
 
-    _ALLOWED = {("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
-                ("numpy", "ndarray"), ("numpy", "dtype"), ("numpy.core.multiarray", "scalar"),
-                ("numpy._core.multiarray", "scalar"), ("copy_reg", "_reconstructor"),
-                ("copyreg", "_reconstructor"),
-                ("_codecs", "encode")}  # protocol-2 pickles spell bytes this way (no side effects)
+    _ALLOWED = {
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy", "ndarray"),
+        ("numpy", "dtype"),
+        ("numpy.core.multiarray", "scalar"),
+        ("numpy._core.multiarray", "scalar"),
+        ("copy_reg", "_reconstructor"),
+        ("copyreg", "_reconstructor"),
+        ("_codecs", "encode"),
+    }  # protocol-2 pickles spell bytes this way (no side effects)
 
     def find_class(self, module, name):
         if (module, name) in self._ALLOWED:
             return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"mnist pickle: refusing to load {module}.{name}: only "
-                                     f"NumPy arrays, tuples and lists are allowed in a dataset")
+        raise pickle.UnpicklingError(
+            f"mnist pickle: refusing to load {module}.{name}: only "
+            f"NumPy arrays, tuples and lists are allowed in a dataset"
+        )
 
 
 def load_mnist_pickle(path: str | None = None):
@@ -77,12 +91,21 @@ def load_mnist_pickle(path: str | None = None):
 
 
 def _check_splits(data, file):
-    ok = isinstance(data, (tuple, list)) and len(data) == 3 and all(
-        isinstance(s, (tuple, list)) and len(s) == 2 and all(isinstance(a, np.ndarray) for a in s)
-        for s in data)
+    ok = (
+        isinstance(data, (tuple, list))
+        and len(data) == 3
+        and all(
+            isinstance(s, (tuple, list))
+            and len(s) == 2
+            and all(isinstance(a, np.ndarray) for a in s)
+            for s in data
+        )
+    )
     if not ok:
-        raise ValueError(f"{file}: expected ((train_x, train_y), (valid_x, valid_y), "
-                         f"(test_x, test_y)) of arrays")
+        raise ValueError(
+            f"{file}: expected ((train_x, train_y), (valid_x, valid_y), "
+            f"(test_x, test_y)) of arrays"
+        )
 
 
 def read_idx(file: str) -> np.ndarray:
@@ -94,7 +117,7 @@ def read_idx(file: str) -> np.ndarray:
     dtypes = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
     if zero != 0 or dtype_code not in dtypes:
         raise ValueError(f"{file}: not an IDX file (bad magic number)")
-    shape = struct.unpack(">" + "I" * ndim, raw[4: 4 + 4 * ndim])
+    shape = struct.unpack(">" + "I" * ndim, raw[4 : 4 + 4 * ndim])
     data = np.frombuffer(raw, dtype=dtypes[dtype_code], offset=4 + 4 * ndim)
     if data.size != int(np.prod(shape)):
         raise ValueError(f"{file}: header says shape {shape} but holds {data.size} values")

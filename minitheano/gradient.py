@@ -1,4 +1,5 @@
 """Symbolic differentiation: ``grad``, ``verify_grad`` and gradient-blocking ops."""
+
 from __future__ import annotations
 
 import warnings
@@ -24,14 +25,23 @@ class GradientError(Exception):
             f"GradientError: the symbolic gradient of input {arg} (shape {shape}) disagrees with "
             f"finite differences along a random direction: analytic {val1!r} vs numeric "
             f"{val2!r} (abs error {abs_err:.3g} > {abs_tol:.3g} and rel error "
-            f"{rel_err:.3g} > {rel_tol:.3g})")
+            f"{rel_err:.3g} > {rel_tol:.3g})"
+        )
         self.arg, self.err_pos, self.shape = arg, err_pos, shape
         self.val1, self.val2, self.abs_err, self.rel_err = val1, val2, abs_err, rel_err
         self.abs_tol, self.rel_tol = abs_tol, rel_tol
 
 
-def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_names=True,
-         known_grads=None, return_disconnected="zero", null_gradients="raise"):
+def grad(
+    cost,
+    wrt,
+    consider_constant=None,
+    disconnected_inputs="raise",
+    add_names=True,
+    known_grads=None,
+    return_disconnected="zero",
+    null_gradients="raise",
+):
     """Symbolic gradient of the scalar ``cost`` with respect to ``wrt`` (a variable or a list).
 
     Variables in ``consider_constant`` are treated as constants (no gradient flows through
@@ -51,10 +61,14 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
     if cost is not None:
         cost = as_tensor_variable(cost)
         if cost.ndim != 0:
-            raise TypeError(f"grad: the cost must be a scalar, got {cost.type}; take its sum or "
-                            f"mean first (or pass known_grads)")
+            raise TypeError(
+                f"grad: the cost must be a scalar, got {cost.type}; take its sum or "
+                f"mean first (or pass known_grads)"
+            )
         if cost.dtype in DISCRETE_DTYPES:
-            raise TypeError(f"grad: the cost has the integer dtype {cost.dtype}; it has no gradient")
+            raise TypeError(
+                f"grad: the cost has the integer dtype {cost.dtype}; it has no gradient"
+            )
         from .tensor.elemwise import const_like
 
         grads[id(cost)] = const_like(1, cost)
@@ -74,8 +88,9 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
             needs.update(id(o) for o in node.outputs)
 
     for node in reversed(nodes):
-        if not any(id(o) in grads for o in node.outputs) or not any(id(o) in needs
-                                                                  for o in node.outputs):
+        if not any(id(o) in grads for o in node.outputs) or not any(
+            id(o) in needs for o in node.outputs
+        ):
             continue
         if not any(id(i) in needs and id(i) not in blocked for i in node.inputs):
             continue
@@ -83,26 +98,33 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
         if any(g is None for g in output_grads):
             from .tensor.basic import zeros_like
 
-            output_grads = [g if g is not None else zeros_like(o)
-                            for o, g in zip(node.outputs, output_grads)]
+            output_grads = [
+                g if g is not None else zeros_like(o) for o, g in zip(node.outputs, output_grads)
+            ]
         input_grads = node.op.grad(node.inputs, node.outputs, output_grads)
         if len(input_grads) != len(node.inputs):
-            raise ValueError(f"{node.op}.grad returned {len(input_grads)} gradients for "
-                             f"{len(node.inputs)} inputs")
+            raise ValueError(
+                f"{node.op}.grad returned {len(input_grads)} gradients for "
+                f"{len(node.inputs)} inputs"
+            )
         for inp, g in zip(node.inputs, input_grads):
             if g is None or id(inp) in blocked or id(inp) not in needs:
                 continue
             g = as_tensor_variable(g)
             if g.ndim != inp.ndim:
-                raise ValueError(f"{node.op}.grad returned a gradient {g.type} for input {inp.type}")
+                raise ValueError(
+                    f"{node.op}.grad returned a gradient {g.type} for input {inp.type}"
+                )
             prev = grads.get(id(inp))
             grads[id(inp)] = g if prev is None else prev + g
 
     results = []
     for w in wrt_list:
         if id(w) not in connected:
-            message = (f"grad: the cost does not depend on {w} ({w.type}); it is not part of the "
-                       f"cost's graph (pass disconnected_inputs='ignore' to get zeros)")
+            message = (
+                f"grad: the cost does not depend on {w} ({w.type}); it is not part of the "
+                f"cost's graph (pass disconnected_inputs='ignore' to get zeros)"
+            )
             if disconnected_inputs == "raise":
                 raise DisconnectedInputError(message)
             if disconnected_inputs == "warn":
@@ -161,8 +183,19 @@ def zero_grad(x):
     return GradientBlock("zero")(x)
 
 
-def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=None,
-                rel_tol=None, mode=None, cast_to_output_type=False, no_debug_ref=True):
+def verify_grad(
+    fun,
+    pt,
+    n_tests=2,
+    rng=None,
+    eps=None,
+    out_type=None,
+    abs_tol=None,
+    rel_tol=None,
+    mode=None,
+    cast_to_output_type=False,
+    no_debug_ref=True,
+):
     """Check the symbolic gradient of ``fun`` at the point ``pt`` against finite differences.
 
     ``fun`` maps symbolic inputs (one per array in ``pt``) to an output. The output is projected
@@ -189,8 +222,9 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
     projection = shared(np.asarray(rng.rand(*shape) + 0.5, dtype=out.dtype), name="projection")
     cost = (out * projection).sum()
     f_cost = function(inputs, cost, on_unused_input="ignore")
-    f_grad = function(inputs, grad(cost, inputs, disconnected_inputs="ignore"),
-                      on_unused_input="ignore")
+    f_grad = function(
+        inputs, grad(cost, inputs, disconnected_inputs="ignore"), on_unused_input="ignore"
+    )
     dtype = np.result_type(*[p.dtype for p in pt]).name
     eps = eps or (1e-6 if dtype == "float64" else 1e-2)
     abs_tol = abs_tol if abs_tol is not None else (1e-5 if dtype == "float64" else 1e-2)
@@ -209,8 +243,9 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
             abs_err = abs(numeric - symbolic)
             rel_err = abs_err / max(abs(numeric) + abs(symbolic), 1e-12)
             if abs_err > abs_tol and rel_err > rel_tol:
-                raise GradientError(i, None, p.shape, symbolic, numeric, abs_err, rel_err,
-                                    abs_tol, rel_tol)
+                raise GradientError(
+                    i, None, p.shape, symbolic, numeric, abs_err, rel_err, abs_tol, rel_tol
+                )
 
 
 verify_grad.E_grad = GradientError

@@ -1,4 +1,5 @@
 """The symbolic graph: ``Variable``, ``Constant``, ``Apply`` and the walks over them."""
+
 from __future__ import annotations
 
 import itertools
@@ -22,7 +23,7 @@ def user_source_line() -> str:
 
 
 class Variable:
-    """A symbolic value of a given ``type``: a graph input (``owner is None``) or an op's output."""
+    """A symbolic value of type ``type``: a graph input (``owner is None``) or an op's output."""
 
     def __init__(self, type, owner: "Apply | None" = None, index: int | None = None, name=None):
         self.type = type
@@ -185,7 +186,9 @@ def _clone_into(memo: dict, outputs: list) -> list:
     blockers = [v for v in ancestors(outputs) if id(v) in memo]
     for node in toposort(outputs, blockers=blockers):
         new_inputs = [memo.get(id(i), i) for i in node.inputs]
-        new_node = Apply(node.op, new_inputs, [o.clone() for o in node.outputs], source=node.source)
+        new_node = Apply(
+            node.op, new_inputs, [o.clone() for o in node.outputs], source=node.source
+        )
         for old, new in zip(node.outputs, new_node.outputs):
             new.name = old.name
             memo[id(old)] = new

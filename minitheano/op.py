@@ -10,6 +10,7 @@
 Ops are frozen dataclasses: their fields are their props, so equal ops compute the same thing
 (which is what makes merging common subexpressions valid).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -45,8 +46,11 @@ class Op:
         return node.outputs[0] if len(node.outputs) == 1 else node.outputs
 
     def props(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)} \
-            if dataclasses.is_dataclass(self) else {}
+        return (
+            {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+            if dataclasses.is_dataclass(self)
+            else {}
+        )
 
     def __str__(self) -> str:
         props = self.props()

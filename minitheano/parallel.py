@@ -4,6 +4,7 @@ NumPy releases the GIL inside copies and ufunc loops, so splitting a large array
 along its first axis over a few threads uses the other cores, as BLAS already does for GEMMs.
 The number of threads is ``config.threads`` (default: the CPU count; ``threads=1`` disables).
 """
+
 from __future__ import annotations
 
 import os
@@ -41,8 +42,9 @@ def over_rows(xp, n_rows: int, n_elements: int, work) -> None:
         work(0, n_rows)
         return
     bounds = [n_rows * k // threads for k in range(threads + 1)]
-    futures = [_pool(threads - 1).submit(work, bounds[k], bounds[k + 1])
-               for k in range(1, threads)]
+    futures = [
+        _pool(threads - 1).submit(work, bounds[k], bounds[k + 1]) for k in range(1, threads)
+    ]
     work(bounds[0], bounds[1])  # the calling thread takes the first range
     for future in futures:
         future.result()

@@ -1,4 +1,5 @@
 """Text views of graphs: ``debugprint`` (a tree with ids) and ``pp`` (math-like)."""
+
 from __future__ import annotations
 
 import string
@@ -54,8 +55,17 @@ def _targets(obj):
     raise TypeError(f"debugprint: cannot print a {type(obj).__name__}")
 
 
-def debugprint(obj, depth=-1, print_type=False, file=None, ids="CHAR", stop_on_name=False,
-               done=None, print_storage=False, used_ids=None):
+def debugprint(
+    obj,
+    depth=-1,
+    print_type=False,
+    file=None,
+    ids="CHAR",
+    stop_on_name=False,
+    done=None,
+    print_storage=False,
+    used_ids=None,
+):
     """Print the graph of a variable, a list of them or a compiled function as an indented tree.
 
     Each node shows its op, an id (``[id A]``; a node seen before is not expanded again) and its

@@ -1,4 +1,5 @@
 """Shared variables: graph inputs whose value lives between calls, on the active backend."""
+
 from __future__ import annotations
 
 import numbers
@@ -33,7 +34,9 @@ class SharedVariable(Variable):
 
     def set_value(self, value, borrow: bool = False) -> None:
         """Replace the value; a lossy dtype change or a wrong ndim raises TypeError."""
-        arr = self.type.filter(value, allow_downcast=None, what=f"{self.name or 'shared'}.set_value")
+        arr = self.type.filter(
+            value, allow_downcast=None, what=f"{self.name or 'shared'}.set_value"
+        )
         backend = get_backend()
         if backend.is_native(arr):
             self._value = arr if borrow and arr is value else arr.copy()
@@ -66,7 +69,9 @@ class SharedVariable(Variable):
         new = object.__new__(type(self))
         memo[id(self)] = new
         for key, val in self.__dict__.items():
-            new.__dict__[key] = to_host(val).copy() if key == "_value" else copy.deepcopy(val, memo)
+            new.__dict__[key] = (
+                to_host(val).copy() if key == "_value" else copy.deepcopy(val, memo)
+            )
         new._value = get_backend().asarray(new._value)
         return new
 
@@ -82,7 +87,9 @@ def shared(value, name=None, strict=False, allow_downcast=None, borrow=False, br
     Python ints and floats become 0-d int64 and float64 (NumPy scalars keep their dtype).
     """
     if isinstance(value, Variable):
-        raise TypeError(f"shared: the value must be an array or a number, not the variable {value}")
+        raise TypeError(
+            f"shared: the value must be an array or a number, not the variable {value}"
+        )
     if isinstance(value, (bool, np.bool_)):
         arr = np.asarray(value, dtype="bool")
     elif isinstance(value, numbers.Integral) and not isinstance(value, np.integer):

@@ -6,7 +6,8 @@ import pytest
 import minitheano
 
 MNIST_DIR = os.environ.get("MINITHEANO_DATA") or os.path.join(
-    os.path.dirname(__file__), "..", "..", "shared", "data", "mnist")
+    os.path.dirname(__file__), "..", "..", "shared", "data", "mnist"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +27,8 @@ def rng():
 @pytest.fixture
 def mnist_dir():
     if not os.path.isfile(os.path.join(MNIST_DIR, "mnist.pkl.gz")):
-        pytest.skip(f"MNIST not found in {MNIST_DIR}: set MINITHEANO_DATA to the folder holding "
-                    f"mnist.pkl.gz and the IDX files")
+        pytest.skip(
+            f"MNIST not found in {MNIST_DIR}: set MINITHEANO_DATA to the folder holding "
+            f"mnist.pkl.gz and the IDX files"
+        )
     return MNIST_DIR

@@ -4,6 +4,7 @@ Each spec builds its graph from symbolic inputs made from ``inputs`` (sampled ar
 NumPy reference, checks gradients by finite differences along random directions (float64) and
 compares ``infer_shape`` with the run-time shape. Sizes 2, 3, 5, 7 make swapped axes show.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,10 +18,10 @@ import minitheano.tensor as T
 @dataclass
 class OpSpec:
     name: str
-    build: Callable              # build(*symbolic inputs) -> output variable
-    inputs: list                 # sample arrays (float64 unless the op needs other dtypes)
-    reference: Callable          # reference(*arrays) -> expected array
-    grad: bool = True            # check gradients wrt the float inputs
+    build: Callable  # build(*symbolic inputs) -> output variable
+    inputs: list  # sample arrays (float64 unless the op needs other dtypes)
+    reference: Callable  # reference(*arrays) -> expected array
+    grad: bool = True  # check gradients wrt the float inputs
     rtol: float = 1e-7
     tags: tuple = field(default_factory=tuple)
 
@@ -71,21 +72,30 @@ IDX = np.array([1, 4, 1, 0], dtype="int64")  # with a repeated index: gradients 
 LABELS = np.array([2, 0, 4], dtype="int32")
 
 SPECS = [
-    # --- elementwise, binary with broadcasting --------------------------------------------------
+    # --- elementwise, binary with broadcasting ---------------------------------------------------
     OpSpec("add", lambda a, b: a + b, [u(3, 5), u(3, 5)], np.add),
     OpSpec("add_row", lambda a, b: a + b.dimshuffle("x", 0), [u(3, 5), u(5)], lambda a, b: a + b),
     OpSpec("add_vector_pad_left", lambda a, b: a + b, [u(2, 3, 5), u(5)], np.add),
     OpSpec("sub", lambda a, b: a - b, [u(3, 5), u(3, 5)], np.subtract),
     OpSpec("rsub", lambda a: 2.0 - a, [u(3, 5)], lambda a: 2.0 - a),
-    OpSpec("mul_col_row", lambda a, b: a.dimshuffle(0, "x") * b.dimshuffle("x", 0),
-           [u(3), u(5)], np.outer),
+    OpSpec(
+        "mul_col_row",
+        lambda a, b: a.dimshuffle(0, "x") * b.dimshuffle("x", 0),
+        [u(3), u(5)],
+        np.outer,
+    ),
     OpSpec("true_div", lambda a, b: a / b, [u(3, 5), pos(3, 5)], np.true_divide),
     OpSpec("rdiv", lambda a: 1.0 / a, [pos(3, 5)], lambda a: 1.0 / a),
-    OpSpec("int_div", lambda a, b: a // b, [ints(3, 5, high=20), ints(3, 5, high=4) + 1],
-           np.floor_divide, grad=False),
+    OpSpec(
+        "int_div",
+        lambda a, b: a // b,
+        [ints(3, 5, high=20), ints(3, 5, high=4) + 1],
+        np.floor_divide,
+        grad=False,
+    ),
     OpSpec("mod", lambda a, b: a % b, [pos(3, 5) * 3, pos(3, 5)], np.mod),
-    OpSpec("pow", lambda a, b: a ** b, [pos(3, 5), u(3, 5)], np.power),
-    OpSpec("rpow", lambda a: 2.0 ** a, [u(3, 5)], lambda a: 2.0 ** a),
+    OpSpec("pow", lambda a, b: a**b, [pos(3, 5), u(3, 5)], np.power),
+    OpSpec("rpow", lambda a: 2.0**a, [u(3, 5)], lambda a: 2.0**a),
     OpSpec("maximum", T.maximum, [u(3, 5), u(3, 5)], np.maximum),
     OpSpec("minimum", T.minimum, [u(3, 5), u(3, 5)], np.minimum),
     OpSpec("lt", T.lt, [u(3, 5), u(3, 5)], np.less, grad=False),
@@ -97,7 +107,7 @@ SPECS = [
     OpSpec("and", T.and_, [ints(3, 5) > 2, ints(3, 5) > 2], np.logical_and, grad=False),
     OpSpec("or", T.or_, [ints(3, 5) > 2, ints(3, 5) > 2], np.logical_or, grad=False),
     OpSpec("xor", T.xor, [ints(3, 5) > 2, ints(3, 5) > 2], np.logical_xor, grad=False),
-    # --- elementwise, unary ------------------------------------------------------------------------
+    # --- elementwise, unary ----------------------------------------------------------------------
     OpSpec("neg", lambda a: -a, [u(3, 5)], np.negative),
     OpSpec("abs", abs, [u(3, 5)], np.abs),
     OpSpec("exp", T.exp, [u(3, 5)], np.exp),
@@ -117,102 +127,215 @@ SPECS = [
     OpSpec("floor", T.floor, [u(3, 5) * 3], np.floor, grad=False),
     OpSpec("ceil", T.ceil, [u(3, 5) * 3], np.ceil, grad=False),
     OpSpec("sgn", T.sgn, [u(3, 5)], np.sign, grad=False),
-    OpSpec("round_half_to_even", T.round, [np.array([[0.5, 1.5, 2.5], [-0.5, -1.5, 0.49]])],
-           np.round, grad=False),
-    OpSpec("round_half_away", lambda a: T.round(a, "half_away_from_zero"),
-           [np.array([[0.5, 1.5, 2.5], [-0.5, -1.5, 0.49]])],
-           lambda a: np.array([[1.0, 2.0, 3.0], [-1.0, -2.0, 0.0]]), grad=False),
-    OpSpec("switch", lambda c, a, b: T.switch(c, a, b), [ints(3, 5) > 2, u(3, 5), u(3, 5)],
-           np.where),
+    OpSpec(
+        "round_half_to_even",
+        T.round,
+        [np.array([[0.5, 1.5, 2.5], [-0.5, -1.5, 0.49]])],
+        np.round,
+        grad=False,
+    ),
+    OpSpec(
+        "round_half_away",
+        lambda a: T.round(a, "half_away_from_zero"),
+        [np.array([[0.5, 1.5, 2.5], [-0.5, -1.5, 0.49]])],
+        lambda a: np.array([[1.0, 2.0, 3.0], [-1.0, -2.0, 0.0]]),
+        grad=False,
+    ),
+    OpSpec(
+        "switch", lambda c, a, b: T.switch(c, a, b), [ints(3, 5) > 2, u(3, 5), u(3, 5)], np.where
+    ),
     OpSpec("clip", lambda a: T.clip(a, -0.5, 0.5), [u(3, 5)], lambda a: np.clip(a, -0.5, 0.5)),
-    OpSpec("cast", lambda a: T.cast(a, "float32"), [u(3, 5)], lambda a: a.astype("float32"),
-           grad=False),
-    OpSpec("astype_int", lambda a: (a * 10).astype("int32"), [u(3, 5)],
-           lambda a: (a * 10).astype("int32"), grad=False),
-    # --- reductions ------------------------------------------------------------------------------------
+    OpSpec(
+        "cast",
+        lambda a: T.cast(a, "float32"),
+        [u(3, 5)],
+        lambda a: a.astype("float32"),
+        grad=False,
+    ),
+    OpSpec(
+        "astype_int",
+        lambda a: (a * 10).astype("int32"),
+        [u(3, 5)],
+        lambda a: (a * 10).astype("int32"),
+        grad=False,
+    ),
+    # --- reductions ------------------------------------------------------------------------------
     OpSpec("sum_all", lambda a: a.sum(), [u(3, 5, 7)], np.sum),
     OpSpec("sum_axis0", lambda a: a.sum(axis=0), [u(3, 5, 7)], lambda a: a.sum(axis=0)),
-    OpSpec("sum_axes_keepdims", lambda a: a.sum(axis=(0, 2), keepdims=True), [u(3, 5, 7)],
-           lambda a: a.sum(axis=(0, 2), keepdims=True)),
+    OpSpec(
+        "sum_axes_keepdims",
+        lambda a: a.sum(axis=(0, 2), keepdims=True),
+        [u(3, 5, 7)],
+        lambda a: a.sum(axis=(0, 2), keepdims=True),
+    ),
     OpSpec("mean", lambda a: a.mean(axis=1), [u(3, 5, 7)], lambda a: a.mean(axis=1)),
-    OpSpec("mean_keepdims", lambda a: T.mean(a, axis=-1, keepdims=True), [u(3, 5)],
-           lambda a: a.mean(axis=-1, keepdims=True)),
+    OpSpec(
+        "mean_keepdims",
+        lambda a: T.mean(a, axis=-1, keepdims=True),
+        [u(3, 5)],
+        lambda a: a.mean(axis=-1, keepdims=True),
+    ),
     OpSpec("prod", lambda a: a.prod(axis=1), [pos(3, 5)], lambda a: a.prod(axis=1)),
     OpSpec("max", lambda a: a.max(axis=1), [u(3, 5, 7)], lambda a: a.max(axis=1)),
     OpSpec("max_all", lambda a: T.max(a), [u(3, 5)], np.max),
-    OpSpec("min_keepdims", lambda a: a.min(axis=0, keepdims=True), [u(3, 5)],
-           lambda a: a.min(axis=0, keepdims=True)),
-    OpSpec("argmax", lambda a: T.argmax(a, axis=1), [u(3, 5)], lambda a: a.argmax(axis=1),
-           grad=False),
-    OpSpec("argmin_keepdims", lambda a: T.argmin(a, axis=0, keepdims=True), [u(3, 5)],
-           lambda a: a.argmin(axis=0)[None], grad=False),
+    OpSpec(
+        "min_keepdims",
+        lambda a: a.min(axis=0, keepdims=True),
+        [u(3, 5)],
+        lambda a: a.min(axis=0, keepdims=True),
+    ),
+    OpSpec(
+        "argmax", lambda a: T.argmax(a, axis=1), [u(3, 5)], lambda a: a.argmax(axis=1), grad=False
+    ),
+    OpSpec(
+        "argmin_keepdims",
+        lambda a: T.argmin(a, axis=0, keepdims=True),
+        [u(3, 5)],
+        lambda a: a.argmin(axis=0)[None],
+        grad=False,
+    ),
     OpSpec("argmax_all", lambda a: T.argmax(a), [u(3, 5)], np.argmax, grad=False),
     OpSpec("var", lambda a: a.var(axis=0), [u(3, 5)], lambda a: a.var(axis=0)),
-    # --- linear algebra ----------------------------------------------------------------------------
+    # --- linear algebra --------------------------------------------------------------------------
     OpSpec("dot_vv", T.dot, [u(5), u(5)], np.dot),
     OpSpec("dot_vm", T.dot, [u(3), u(3, 5)], np.dot),
     OpSpec("dot_mv", T.dot, [u(3, 5), u(5)], np.dot),
     OpSpec("dot_mm", T.dot, [u(3, 5), u(5, 7)], np.dot),
     OpSpec("transpose", lambda a: a.T, [u(3, 5)], lambda a: a.T),
     OpSpec("outer", T.outer, [u(3), u(5)], np.outer),
-    # --- shapes ---------------------------------------------------------------------------------------
-    OpSpec("dimshuffle_perm", lambda a: a.dimshuffle(2, 0, 1), [u(2, 3, 5)],
-           lambda a: a.transpose(2, 0, 1)),
-    OpSpec("dimshuffle_x", lambda a: a.dimshuffle("x", 1, "x", 0), [u(3, 5)],
-           lambda a: a.T[None, :, None, :]),
-    OpSpec("dimshuffle_drop", lambda a: T.addbroadcast(a, 1).dimshuffle(0, 2),
-           [u(3, 1, 5)], lambda a: a[:, 0, :]),
+    # --- shapes ----------------------------------------------------------------------------------
+    OpSpec(
+        "dimshuffle_perm",
+        lambda a: a.dimshuffle(2, 0, 1),
+        [u(2, 3, 5)],
+        lambda a: a.transpose(2, 0, 1),
+    ),
+    OpSpec(
+        "dimshuffle_x",
+        lambda a: a.dimshuffle("x", 1, "x", 0),
+        [u(3, 5)],
+        lambda a: a.T[None, :, None, :],
+    ),
+    OpSpec(
+        "dimshuffle_drop",
+        lambda a: T.addbroadcast(a, 1).dimshuffle(0, 2),
+        [u(3, 1, 5)],
+        lambda a: a[:, 0, :],
+    ),
     OpSpec("reshape", lambda a: a.reshape((5, 6)), [u(2, 3, 5)], lambda a: a.reshape(5, 6)),
-    OpSpec("reshape_minus1", lambda a: a.reshape((-1, 5)), [u(2, 3, 5)],
-           lambda a: a.reshape(-1, 5)),
-    OpSpec("reshape_symbolic", lambda a: a.reshape((a.shape[0], -1)), [u(2, 3, 5)],
-           lambda a: a.reshape(2, -1)),
+    OpSpec(
+        "reshape_minus1", lambda a: a.reshape((-1, 5)), [u(2, 3, 5)], lambda a: a.reshape(-1, 5)
+    ),
+    OpSpec(
+        "reshape_symbolic",
+        lambda a: a.reshape((a.shape[0], -1)),
+        [u(2, 3, 5)],
+        lambda a: a.reshape(2, -1),
+    ),
     OpSpec("flatten", lambda a: a.flatten(), [u(2, 3, 5)], lambda a: a.ravel()),
     OpSpec("flatten2", lambda a: a.flatten(2), [u(2, 3, 5, 7)], lambda a: a.reshape(2, -1)),
     OpSpec("shape", lambda a: a.shape, [u(2, 3, 5)], lambda a: np.array(a.shape), grad=False),
     OpSpec("shape_i", lambda a: a.shape[1], [u(2, 3, 5)], lambda a: np.array(3), grad=False),
     OpSpec("size", lambda a: a.size, [u(2, 3, 5)], lambda a: np.array(30), grad=False),
-    OpSpec("arange", lambda n: T.arange(n), [np.array(7, dtype="int64")],
-           lambda n: np.arange(n), grad=False),
-    OpSpec("arange_step", lambda n: T.arange(2, n, 3), [np.array(11, dtype="int64")],
-           lambda n: np.arange(2, n, 3), grad=False),
-    OpSpec("zeros", lambda a: T.zeros((a.shape[0], 5)), [u(3, 2)], lambda a: np.zeros((3, 5)),
-           grad=False),
+    OpSpec(
+        "arange",
+        lambda n: T.arange(n),
+        [np.array(7, dtype="int64")],
+        lambda n: np.arange(n),
+        grad=False,
+    ),
+    OpSpec(
+        "arange_step",
+        lambda n: T.arange(2, n, 3),
+        [np.array(11, dtype="int64")],
+        lambda n: np.arange(2, n, 3),
+        grad=False,
+    ),
+    OpSpec(
+        "zeros",
+        lambda a: T.zeros((a.shape[0], 5)),
+        [u(3, 2)],
+        lambda a: np.zeros((3, 5)),
+        grad=False,
+    ),
     OpSpec("ones_like", lambda a: T.ones_like(a), [u(3, 5)], np.ones_like, grad=False),
     OpSpec("zeros_like_plus", lambda a: T.zeros_like(a) + a, [u(3, 5)], lambda a: a),
-    OpSpec("alloc", lambda a: T.alloc(a, 7, 3, 5), [u(3, 5)],
-           lambda a: np.broadcast_to(a, (7, 3, 5))),
-    OpSpec("concatenate", lambda a, b: T.concatenate([a, b], axis=1), [u(3, 2), u(3, 5)],
-           lambda a, b: np.concatenate([a, b], axis=1)),
-    OpSpec("stack", lambda a, b: T.stack([a, b], axis=1), [u(3, 5), u(3, 5)],
-           lambda a, b: np.stack([a, b], axis=1)),
-    # --- indexing ------------------------------------------------------------------------------------------
+    OpSpec(
+        "alloc", lambda a: T.alloc(a, 7, 3, 5), [u(3, 5)], lambda a: np.broadcast_to(a, (7, 3, 5))
+    ),
+    OpSpec(
+        "concatenate",
+        lambda a, b: T.concatenate([a, b], axis=1),
+        [u(3, 2), u(3, 5)],
+        lambda a, b: np.concatenate([a, b], axis=1),
+    ),
+    OpSpec(
+        "stack",
+        lambda a, b: T.stack([a, b], axis=1),
+        [u(3, 5), u(3, 5)],
+        lambda a, b: np.stack([a, b], axis=1),
+    ),
+    # --- indexing --------------------------------------------------------------------------------
     OpSpec("slice", lambda a: a[1:, ::2], [u(5, 7)], lambda a: a[1:, ::2]),
     OpSpec("slice_negative_step", lambda a: a[::-1, 2], [u(5, 7)], lambda a: a[::-1, 2]),
-    OpSpec("slice_symbolic", lambda a: a[a.shape[0] // 2: a.shape[0], None],
-           [u(7, 3)], lambda a: a[3:7, None]),
+    OpSpec(
+        "slice_symbolic",
+        lambda a: a[a.shape[0] // 2 : a.shape[0], None],
+        [u(7, 3)],
+        lambda a: a[3:7, None],
+    ),
     OpSpec("index_int", lambda a: a[-1], [u(5, 7)], lambda a: a[-1]),
-    OpSpec("advanced_rows_labels", lambda p: p[T.arange(3), T.constant(LABELS)], [u(3, 5)],
-           lambda p: p[np.arange(3), LABELS]),
+    OpSpec(
+        "advanced_rows_labels",
+        lambda p: p[T.arange(3), T.constant(LABELS)],
+        [u(3, 5)],
+        lambda p: p[np.arange(3), LABELS],
+    ),
     OpSpec("advanced_repeated_rows", lambda w: w[T.constant(IDX)], [u(5, 3)], lambda w: w[IDX]),
-    OpSpec("advanced_with_slice", lambda w: w[1:, T.constant(IDX[:2])], [u(3, 5)],
-           lambda w: w[1:, IDX[:2]]),
-    OpSpec("set_subtensor", lambda a, v: T.set_subtensor(a[1:3], v), [u(5, 3), u(2, 3)],
-           lambda a, v: _set(a, slice(1, 3), v)),
-    OpSpec("inc_subtensor_broadcast", lambda a, v: T.inc_subtensor(a[:, 1], v), [u(5, 3), u(1)],
-           lambda a, v: _inc(a, (slice(None), 1), v)),
-    OpSpec("inc_subtensor_advanced", lambda a, v: T.inc_subtensor(a[T.constant(IDX)], v),
-           [u(5, 3), u(4, 3)], lambda a, v: _inc(a, IDX, v)),
-    OpSpec("set_subtensor_advanced", lambda a, v: T.set_subtensor(a[T.constant(IDX[1:])], v),
-           [u(5, 3), u(3, 3)], lambda a, v: _set(a, IDX[1:], v)),
-    # --- nnet -----------------------------------------------------------------------------------------
+    OpSpec(
+        "advanced_with_slice",
+        lambda w: w[1:, T.constant(IDX[:2])],
+        [u(3, 5)],
+        lambda w: w[1:, IDX[:2]],
+    ),
+    OpSpec(
+        "set_subtensor",
+        lambda a, v: T.set_subtensor(a[1:3], v),
+        [u(5, 3), u(2, 3)],
+        lambda a, v: _set(a, slice(1, 3), v),
+    ),
+    OpSpec(
+        "inc_subtensor_broadcast",
+        lambda a, v: T.inc_subtensor(a[:, 1], v),
+        [u(5, 3), u(1)],
+        lambda a, v: _inc(a, (slice(None), 1), v),
+    ),
+    OpSpec(
+        "inc_subtensor_advanced",
+        lambda a, v: T.inc_subtensor(a[T.constant(IDX)], v),
+        [u(5, 3), u(4, 3)],
+        lambda a, v: _inc(a, IDX, v),
+    ),
+    OpSpec(
+        "set_subtensor_advanced",
+        lambda a, v: T.set_subtensor(a[T.constant(IDX[1:])], v),
+        [u(5, 3), u(3, 3)],
+        lambda a, v: _set(a, IDX[1:], v),
+    ),
+    # --- nnet ------------------------------------------------------------------------------------
     OpSpec("softmax", T.nnet.softmax, [u(3, 5) * 3], _softmax),
     OpSpec("softmax_vector", T.nnet.softmax, [u(5)], lambda a: _softmax(a[None])),
     OpSpec("logsoftmax", T.nnet.logsoftmax, [u(3, 5) * 3], lambda a: np.log(_softmax(a))),
-    OpSpec("categorical_crossentropy",
-           lambda z: T.nnet.categorical_crossentropy(T.nnet.softmax(z), T.constant(LABELS)),
-           [u(3, 5)], lambda z: -np.log(_softmax(z)[np.arange(3), LABELS])),
-    OpSpec("binary_crossentropy",
-           lambda z, t: T.nnet.binary_crossentropy(T.nnet.sigmoid(z), t), [u(3, 5), pos(3, 5) / 2],
-           lambda z, t: -(t * np.log(_sigmoid(z)) + (1 - t) * np.log(1 - _sigmoid(z)))),
+    OpSpec(
+        "categorical_crossentropy",
+        lambda z: T.nnet.categorical_crossentropy(T.nnet.softmax(z), T.constant(LABELS)),
+        [u(3, 5)],
+        lambda z: -np.log(_softmax(z)[np.arange(3), LABELS]),
+    ),
+    OpSpec(
+        "binary_crossentropy",
+        lambda z, t: T.nnet.binary_crossentropy(T.nnet.sigmoid(z), t),
+        [u(3, 5), pos(3, 5) / 2],
+        lambda z, t: -(t * np.log(_sigmoid(z)) + (1 - t) * np.log(1 - _sigmoid(z))),
+    ),
 ]

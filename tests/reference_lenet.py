@@ -2,6 +2,7 @@
 
 Written from the math with einsum and sliding windows; shares no code with minitheano.
 """
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -46,9 +47,9 @@ class ReferenceLeNet:
         dz[np.arange(B), y] -= 1
         dz /= B
         g = {"W3": h2.T @ dz, "b3": dz.sum(0)}
-        dh2 = (dz @ p["W3"].T) * (1 - h2 ** 2)
+        dh2 = (dz @ p["W3"].T) * (1 - h2**2)
         g["W2"], g["b2"] = f.T @ dh2, dh2.sum(0)
-        dp1 = (dh2 @ p["W2"].T).reshape(h1.shape) * (1 - h1 ** 2)
+        dp1 = (dh2 @ p["W2"].T).reshape(h1.shape) * (1 - h1**2)
         g["b1"] = dp1.sum(axis=(0, 2, 3))
         dc1 = unpool2(c1, p1, dp1)
         g["W1"] = self._filter_grad(h0, dc1)
@@ -56,8 +57,10 @@ class ReferenceLeNet:
         w1_rot = p["W1"][:, :, ::-1, ::-1]
         for i in range(5):
             for j in range(5):
-                dh0[:, :, i:i + 8, j:j + 8] += np.einsum("bkyx,kc->bcyx", dc1, w1_rot[:, :, i, j])
-        dp0 = dh0 * (1 - h0 ** 2)
+                dh0[:, :, i : i + 8, j : j + 8] += np.einsum(
+                    "bkyx,kc->bcyx", dc1, w1_rot[:, :, i, j]
+                )
+        dp0 = dh0 * (1 - h0**2)
         g["b0"] = dp0.sum(axis=(0, 2, 3))
         g["W0"] = self._filter_grad(x0, unpool2(c0, p0, dp0))
         for k in p:

@@ -1,4 +1,5 @@
 """conv2d and pool_2d against obviously correct references, gradients and shape errors."""
+
 import itertools
 import warnings
 
@@ -11,8 +12,8 @@ import minitheano.tensor as T
 from minitheano.gradient import verify_grad
 from minitheano.tensor.nnet import conv as legacy_conv
 from minitheano.tensor.nnet import conv2d
-from minitheano.tensor.signal import downsample, pool
 from minitheano.tensor.shape_inference import symbolic_shape
+from minitheano.tensor.signal import downsample, pool
 
 RNG = np.random.RandomState(7)
 
@@ -35,13 +36,18 @@ def conv_reference(x, w, border_mode, subsample, flip, dilation=(1, 1)):
         pads = (border_mode, border_mode) if isinstance(border_mode, int) else border_mode
     xp = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[0]), (pads[1], pads[1])))
     op = convolve2d if flip else correlate2d
-    out = np.array([[sum(op(xp[b, c], wd[k, c], mode="valid") for c in range(C))
-                     for k in range(K)] for b in range(x.shape[0])])
-    return out[:, :, ::subsample[0], ::subsample[1]]
+    out = np.array(
+        [
+            [sum(op(xp[b, c], wd[k, c], mode="valid") for c in range(C)) for k in range(K)]
+            for b in range(x.shape[0])
+        ]
+    )
+    return out[:, :, :: subsample[0], :: subsample[1]]
 
 
-CONV_CASES = list(itertools.product(["valid", "full", "half", (1, 2), 1], [(1, 1), (2, 3)],
-                                    [True, False]))
+CONV_CASES = list(
+    itertools.product(["valid", "full", "half", (1, 2), 1], [(1, 1), (2, 3)], [True, False])
+)
 
 
 @pytest.mark.parametrize("border_mode,subsample,flip", CONV_CASES)
@@ -50,8 +56,7 @@ def test_conv2d_matches_scipy(border_mode, subsample, flip):
     xs, ws = T.dtensor4("x"), T.dtensor4("w")
     out = conv2d(xs, ws, border_mode=border_mode, subsample=subsample, filter_flip=flip)
     got = theano.function([xs, ws], out)(x, w)
-    np.testing.assert_allclose(got, conv_reference(x, w, border_mode, subsample, flip),
-                               rtol=1e-10)
+    np.testing.assert_allclose(got, conv_reference(x, w, border_mode, subsample, flip), rtol=1e-10)
 
 
 def test_conv2d_dilation_matches_reference():
@@ -60,17 +65,27 @@ def test_conv2d_dilation_matches_reference():
     for mode in ("valid", "half", "full"):
         out = conv2d(xs, ws, border_mode=mode, filter_dilation=(2, 2))
         got = theano.function([xs, ws], out)(x, w)
-        np.testing.assert_allclose(got, conv_reference(x, w, mode, (1, 1), True, (2, 2)),
-                                   rtol=1e-10)
+        np.testing.assert_allclose(
+            got, conv_reference(x, w, mode, (1, 1), True, (2, 2)), rtol=1e-10
+        )
 
 
-@pytest.mark.parametrize("border_mode,subsample,flip",
-                         [("valid", (1, 1), True), ("full", (2, 1), False), ("half", (1, 2), True),
-                          ((2, 1), (2, 2), False)])
+@pytest.mark.parametrize(
+    "border_mode,subsample,flip",
+    [
+        ("valid", (1, 1), True),
+        ("full", (2, 1), False),
+        ("half", (1, 2), True),
+        ((2, 1), (2, 2), False),
+    ],
+)
 def test_conv2d_gradients(border_mode, subsample, flip):
     x, w = RNG.rand(2, 2, 6, 5), RNG.rand(3, 2, 3, 2)
-    verify_grad(lambda a, b: conv2d(a, b, border_mode=border_mode, subsample=subsample,
-                                    filter_flip=flip), [x, w], rng=np.random.RandomState(1))
+    verify_grad(
+        lambda a, b: conv2d(a, b, border_mode=border_mode, subsample=subsample, filter_flip=flip),
+        [x, w],
+        rng=np.random.RandomState(1),
+    )
 
 
 def test_conv2d_second_derivatives():
@@ -93,8 +108,9 @@ def test_conv2d_on_channels_last_memory_and_float32():
     xs, ws = T.ftensor4(), T.ftensor4()
     out = theano.function([xs, ws], conv2d(xs, ws))(x, w)
     assert out.dtype == np.float32
-    np.testing.assert_allclose(out, conv_reference(x.astype("float64"), w, "valid", (1, 1), True),
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        out, conv_reference(x.astype("float64"), w, "valid", (1, 1), True), rtol=1e-5
+    )
 
 
 def test_conv2d_declared_shapes_are_checked():
@@ -139,6 +155,7 @@ def test_conv2d_inferred_shape():
 
 # --- pooling ------------------------------------------------------------------------------------
 
+
 def pool_reference(x, ws, stride, pad, ignore_border, mode):
     """Theano's Pool.perform semantics, as a plain loop over output positions."""
     h, w = x.shape[-2:]
@@ -152,7 +169,7 @@ def pool_reference(x, ws, stride, pad, ignore_border, mode):
 
     oh, ow = n_out(h, rows, ws[0], stride[0]), n_out(w, cols, ws[1], stride[1])
     y = np.zeros(x.shape[:-2] + (rows, cols))
-    y[..., ph:ph + h, pw:pw + w] = x
+    y[..., ph : ph + h, pw : pw + w] = x
     out = np.zeros(x.shape[:-2] + (oh, ow))
     for r in range(oh):
         for c in range(ow):
@@ -171,9 +188,14 @@ def pool_reference(x, ws, stride, pad, ignore_border, mode):
     return out
 
 
-POOL_CASES = [((2, 2), None, (0, 0), True), ((2, 2), None, (0, 0), False),
-              ((3, 2), (1, 2), (0, 0), True), ((3, 3), (2, 2), (0, 0), False),
-              ((3, 3), (2, 2), (1, 1), True), ((2, 3), (3, 1), (1, 0), True)]
+POOL_CASES = [
+    ((2, 2), None, (0, 0), True),
+    ((2, 2), None, (0, 0), False),
+    ((3, 2), (1, 2), (0, 0), True),
+    ((3, 3), (2, 2), (0, 0), False),
+    ((3, 3), (2, 2), (1, 1), True),
+    ((2, 3), (3, 1), (1, 0), True),
+]
 
 
 @pytest.mark.parametrize("mode", ["max", "sum", "average_inc_pad", "average_exc_pad"])
@@ -191,9 +213,13 @@ def test_pool_2d_matches_loop_reference(mode, ws, stride, pad, ignore_border):
 @pytest.mark.parametrize("ws,stride,pad,ignore_border", POOL_CASES[:4] + POOL_CASES[5:])
 def test_pool_2d_gradients(mode, ws, stride, pad, ignore_border):
     x = RNG.permutation(2 * 2 * 7 * 6).reshape(2, 2, 7, 6) / 10.0  # distinct: no ties
-    verify_grad(lambda a: pool.pool_2d(a, ws=ws, stride=stride, pad=pad,
-                                       ignore_border=ignore_border, mode=mode), [x],
-                rng=np.random.RandomState(4))
+    verify_grad(
+        lambda a: pool.pool_2d(
+            a, ws=ws, stride=stride, pad=pad, ignore_border=ignore_border, mode=mode
+        ),
+        [x],
+        rng=np.random.RandomState(4),
+    )
 
 
 def test_max_pool_gradient_goes_to_every_tied_maximum():
@@ -205,11 +231,18 @@ def test_max_pool_gradient_goes_to_every_tied_maximum():
 
 def test_max_pool_second_derivative():
     x = RNG.permutation(36).reshape(1, 1, 6, 6) / 10.0
-    verify_grad(lambda a: T.grad((pool.pool_2d(a, ws=(2, 2), ignore_border=True) ** 2).sum(), a),
-                [x], rng=np.random.RandomState(5))
-    verify_grad(lambda a: T.grad((pool.pool_2d(a, ws=(3, 3), stride=(2, 2),
-                                               ignore_border=False) ** 2).sum(), a),
-                [x], rng=np.random.RandomState(5))
+    verify_grad(
+        lambda a: T.grad((pool.pool_2d(a, ws=(2, 2), ignore_border=True) ** 2).sum(), a),
+        [x],
+        rng=np.random.RandomState(5),
+    )
+    verify_grad(
+        lambda a: T.grad(
+            (pool.pool_2d(a, ws=(3, 3), stride=(2, 2), ignore_border=False) ** 2).sum(), a
+        ),
+        [x],
+        rng=np.random.RandomState(5),
+    )
 
 
 def test_pool_pools_the_last_two_axes_of_any_tensor():
@@ -225,13 +258,19 @@ def test_tutorial_maxpool_printout():
     invals = np.random.RandomState(1).rand(3, 2, 5, 5)
     xs = T.dtensor4("input")
     f = theano.function([xs], pool.pool_2d(xs, (2, 2), ignore_border=True))
-    np.testing.assert_allclose(f(invals)[0, 0], [[0.72032449, 0.39676747],
-                                                 [0.6852195, 0.87811744]], rtol=1e-7)
+    np.testing.assert_allclose(
+        f(invals)[0, 0], [[0.72032449, 0.39676747], [0.6852195, 0.87811744]], rtol=1e-7
+    )
     g = theano.function([xs], pool.pool_2d(xs, (2, 2), ignore_border=False))
-    np.testing.assert_allclose(g(invals)[1, 0], [[0.67883553, 0.58930554, 0.69975836],
-                                                 [0.66379465, 0.94459476, 0.58655504],
-                                                 [0.90340192, 0.80739129, 0.39767684]],
-                               rtol=1e-7)
+    np.testing.assert_allclose(
+        g(invals)[1, 0],
+        [
+            [0.67883553, 0.58930554, 0.69975836],
+            [0.66379465, 0.94459476, 0.58655504],
+            [0.90340192, 0.80739129, 0.39767684],
+        ],
+        rtol=1e-7,
+    )
 
 
 def test_pool_arguments_follow_theano():
@@ -262,8 +301,10 @@ def test_pool_arguments_follow_theano():
 
 def test_pool_inferred_shape():
     xs = T.dtensor4()
-    for args in [dict(ws=(3, 3), stride=(2, 2), ignore_border=False),
-                 dict(ws=(2, 3), stride=(1, 2), pad=(1, 1), ignore_border=True)]:
+    for args in [
+        dict(ws=(3, 3), stride=(2, 2), ignore_border=False),
+        dict(ws=(2, 3), stride=(1, 2), pad=(1, 1), ignore_border=True),
+    ]:
         out = pool.pool_2d(xs, **args)
         f = theano.function([xs], [s for s in symbolic_shape(out) if not isinstance(s, int)])
         x = np.zeros((2, 3, 7, 6))

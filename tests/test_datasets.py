@@ -1,4 +1,5 @@
 """The MNIST loaders: both formats agree, tampered pickles are refused, errors say where."""
+
 import gzip
 import os
 import pickle
@@ -43,8 +44,11 @@ class _Evil:
 def test_tampered_pickle_cannot_run_code(tmp_path):
     path = tmp_path / "mnist.pkl.gz"
     with gzip.open(path, "wb") as f:
-        pickle.dump(((np.zeros(2), _Evil()), (np.zeros(1), np.zeros(1)),
-                     (np.zeros(1), np.zeros(1))), f, protocol=2)
+        pickle.dump(
+            ((np.zeros(2), _Evil()), (np.zeros(1), np.zeros(1)), (np.zeros(1), np.zeros(1))),
+            f,
+            protocol=2,
+        )
     with pytest.raises(pickle.UnpicklingError, match="refusing"):
         datasets.load_mnist_pickle(str(path))
 

@@ -1,8 +1,7 @@
 """The tutorial examples on the real MNIST."""
+
 import os
 import sys
-
-import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "examples"))
 
@@ -11,7 +10,8 @@ def test_logistic_regression_reaches_the_tutorial_error(mnist_dir, tmp_path, cap
     import logistic_sgd
 
     best_valid, test_error, seconds, compile_s = logistic_sgd.sgd_optimization_mnist(
-        dataset=mnist_dir, model_file=str(tmp_path / "best_model.pkl"))
+        dataset=mnist_dir, model_file=str(tmp_path / "best_model.pkl")
+    )
     out = capsys.readouterr().out
     # the tutorial's printed figures, to the digit
     assert "epoch 1, minibatch 83/83, validation error 12.458333 %" in out

@@ -1,4 +1,5 @@
 """theano.function: outputs, updates, givens, inputs, errors, pickling."""
+
 import copy
 import pickle
 from collections import OrderedDict
@@ -43,7 +44,7 @@ def test_givens_replace_inputs_shared_variables_and_intermediate_expressions():
     x, y = T.dvector("x"), T.dvector("y")
     data = theano.shared(np.arange(10.0), name="data")
     i = T.lscalar("i")
-    f = theano.function([i], (x * 2).sum(), givens={x: data[i * 2: i * 2 + 2]})
+    f = theano.function([i], (x * 2).sum(), givens={x: data[i * 2 : i * 2 + 2]})
     assert f(1) == 2 * (2 + 3)
     W = theano.shared(np.ones(2), name="W")
     g = theano.function([y], (y * W).sum(), givens=[(W, y)])
@@ -177,6 +178,7 @@ def test_pickle_and_deepcopy_of_graphs_shared_and_functions():
 
 def test_mode_fast_compile_and_compile_time():
     import time
+
     x = T.dmatrix()
     y = (x * 1 + 0).sum()
     start = time.perf_counter()

@@ -1,11 +1,17 @@
 """T.grad, disconnected inputs, consider_constant, gradient blocks and verify_grad."""
+
 import numpy as np
 import pytest
 
 import minitheano as theano
 import minitheano.tensor as T
-from minitheano.gradient import (DisconnectedInputError, GradientError, disconnected_grad,
-                                 verify_grad, zero_grad)
+from minitheano.gradient import (
+    DisconnectedInputError,
+    GradientError,
+    disconnected_grad,
+    verify_grad,
+    zero_grad,
+)
 
 
 def _eval(expr, inputs, values):
@@ -15,7 +21,7 @@ def _eval(expr, inputs, values):
 def test_grad_of_one_variable_and_of_a_list():
     x = T.dvector("x")
     W = theano.shared(np.array([[1.0, 2.0], [3.0, 4.0]]), name="W")
-    cost = T.dot(x, W).sum() + (x ** 2).sum()
+    cost = T.dot(x, W).sum() + (x**2).sum()
     gx = T.grad(cost, x)
     gx2, gW = T.grad(cost, [x, W])
     value = np.array([1.0, -1.0])
@@ -32,7 +38,7 @@ def test_non_scalar_cost_raises_type_error():
 
 def test_disconnected_inputs():
     x, y = T.dvector("x"), T.dvector("y")
-    cost = (x ** 2).sum()
+    cost = (x**2).sum()
     with pytest.raises(DisconnectedInputError, match="y"):
         T.grad(cost, y)
     assert issubclass(DisconnectedInputError, ValueError)
@@ -48,13 +54,14 @@ def test_integer_inputs_get_no_gradient():
     i = T.ivector("i")
     cost = (x * i).sum()
     gi = T.grad(cost, i)
-    np.testing.assert_array_equal(_eval(gi, [x, i], [np.ones(2), np.array([1, 2], "int32")]),
-                                  [0.0, 0.0])
+    np.testing.assert_array_equal(
+        _eval(gi, [x, i], [np.ones(2), np.array([1, 2], "int32")]), [0.0, 0.0]
+    )
 
 
 def test_consider_constant_and_gradient_blocks():
     x = T.dscalar("x")
-    y = x ** 2
+    y = x**2
     cost = y * x  # x**3
     assert _eval(T.grad(cost, x), [x], [2.0]) == 12.0
     assert _eval(T.grad(cost, x, consider_constant=[y]), [x], [2.0]) == 4.0  # y treated as const
@@ -76,7 +83,7 @@ def test_second_derivative():
     g = T.grad(T.tanh(x), x)
     gg = T.grad(g, x)
     t = np.tanh(0.3)
-    np.testing.assert_allclose(_eval(gg, [x], [0.3]), -2 * t * (1 - t ** 2))
+    np.testing.assert_allclose(_eval(gg, [x], [0.3]), -2 * t * (1 - t**2))
 
 
 def test_verify_grad_raises_on_a_wrong_gradient():

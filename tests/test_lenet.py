@@ -1,4 +1,5 @@
 """The tutorial LeNet: a smoke run of the example and a numerics cross-check."""
+
 import gzip
 import os
 import pickle
@@ -31,7 +32,8 @@ def test_evaluate_lenet5_smoke(small_mnist, capsys):
 
     theano.config.floatX = "float32"
     best_valid, best_iter, test_error = convolutional_mlp.evaluate_lenet5(
-        n_epochs=1, nkerns=[5, 5], dataset=small_mnist)
+        n_epochs=1, nkerns=[5, 5], dataset=small_mnist
+    )
     out = capsys.readouterr().out
     assert "... building the model" in out and "training @ iter =  0" in out
     assert "epoch 1, minibatch 10/10, validation error" in out
@@ -59,24 +61,31 @@ def test_ten_sgd_steps_match_a_float64_reference(mnist_dir):
     (tx, ty), _, _ = load_mnist_pickle(mnist_dir)
     batch = 500
     x, y, index = T.matrix("x"), T.ivector("y"), T.lscalar()
-    data_x = theano.shared(tx[:10 * batch])
-    data_y = theano.shared(ty[:10 * batch].astype("int32"))
-    layers, cost = convolutional_mlp.build_lenet(np.random.RandomState(23455), x, y, batch,
-                                                 [20, 50])
+    data_x = theano.shared(tx[: 10 * batch])
+    data_y = theano.shared(ty[: 10 * batch].astype("int32"))
+    layers, cost = convolutional_mlp.build_lenet(
+        np.random.RandomState(23455), x, y, batch, [20, 50]
+    )
     # the output layer starts at zero; give it weights so that every gradient path is exercised
-    layers[3].W.set_value(np.random.RandomState(0).uniform(-0.1, 0.1, (500, 10))
-                          .astype("float32"))
+    layers[3].W.set_value(np.random.RandomState(0).uniform(-0.1, 0.1, (500, 10)).astype("float32"))
     params = layers[3].params + layers[2].params + layers[1].params + layers[0].params
     names = ["W3", "b3", "W2", "b2", "W1", "b1", "W0", "b0"]
     reference = ReferenceLeNet({n: p.get_value() for n, p in zip(names, params)})
     grads = T.grad(cost, params)
     train = theano.function(
-        [index], cost, updates=[(p, p - 0.1 * g) for p, g in zip(params, grads)],
-        givens={x: data_x[index * batch:(index + 1) * batch],
-                y: data_y[index * batch:(index + 1) * batch]})
+        [index],
+        cost,
+        updates=[(p, p - 0.1 * g) for p, g in zip(params, grads)],
+        givens={
+            x: data_x[index * batch : (index + 1) * batch],
+            y: data_y[index * batch : (index + 1) * batch],
+        },
+    )
     ours = [float(train(i)) for i in range(10)]
-    theirs = [reference.step(tx[i * batch:(i + 1) * batch], ty[i * batch:(i + 1) * batch])
-              for i in range(10)]
+    theirs = [
+        reference.step(tx[i * batch : (i + 1) * batch], ty[i * batch : (i + 1) * batch])
+        for i in range(10)
+    ]
     np.testing.assert_allclose(ours, theirs, rtol=2e-4)
     assert theirs[-1] < theirs[0] - 0.5  # it really trained
     for name, p in zip(names, params):

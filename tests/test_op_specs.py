@@ -1,4 +1,5 @@
 """Runs the op-spec table: forward vs NumPy, gradients by finite differences, inferred shapes."""
+
 import numpy as np
 import pytest
 
@@ -7,18 +8,25 @@ from minitheano.gradient import verify_grad
 from minitheano.tensor.shape_inference import symbolic_shape
 from minitheano.tensor.type import TensorType
 
+from .backends import BACKENDS
 from .op_specs import SPECS
 
 
 def _symbolic_inputs(spec):
-    return [TensorType(x.dtype.name, (False,) * x.ndim)(f"in{i}") for i, x in enumerate(spec.inputs)]
+    return [
+        TensorType(x.dtype.name, (False,) * x.ndim)(f"in{i}") for i, x in enumerate(spec.inputs)
+    ]
 
 
+@pytest.mark.parametrize("device", BACKENDS)
 @pytest.mark.parametrize("spec", SPECS, ids=str)
-def test_forward_matches_numpy(spec):
+def test_forward_matches_numpy(spec, device):
+    """On every backend available (CuPy on a GPU), each op against its NumPy reference."""
+    theano.config.device = device
     inputs = _symbolic_inputs(spec)
     f = theano.function(inputs, spec.build(*inputs))
     got = f(*spec.inputs)
+    assert isinstance(got, np.ndarray)  # results come back to the host
     expected = np.asarray(spec.reference(*spec.inputs))
     assert got.shape == expected.shape
     if expected.dtype.kind in "biu":
@@ -37,8 +45,7 @@ def test_gradient_matches_finite_differences(spec):
             args[i] = v
         return spec.build(*args)
 
-    verify_grad(fun, [spec.inputs[i] for i in floats], n_tests=3,
-                rng=np.random.RandomState(0))
+    verify_grad(fun, [spec.inputs[i] for i in floats], n_tests=3, rng=np.random.RandomState(0))
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=str)

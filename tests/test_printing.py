@@ -1,4 +1,5 @@
 """debugprint, pp, printed programs and profiles."""
+
 import io
 
 import numpy as np
@@ -17,7 +18,9 @@ def _graph():
 
 def test_debugprint_golden():
     x, W, b, out = _graph()
-    assert debugprint(out, file="str") == """\
+    assert (
+        debugprint(out, file="str")
+        == """\
 Elemwise{sigmoid} [id A] ''
  |Elemwise{add} [id B] ''
  | |Dot [id C] ''
@@ -25,6 +28,7 @@ Elemwise{sigmoid} [id A] ''
  | | |W [id E]
  | |DimShuffle{x,0} [id F] ''
  | | |b [id G]"""
+    )
 
 
 def test_debugprint_options():
@@ -50,7 +54,7 @@ def test_pp_is_math_like():
     x, W, b, out = _graph()
     assert pp(out) == "sigmoid((Dot(x, W) + b.dimshuffle('x', 0)))"
     y = T.dscalar("y")
-    assert pp(y ** 2 - 3 * y) == "((y ** 2.0) - (3.0 * y))"  # int constants take y's dtype
+    assert pp(y**2 - 3 * y) == "((y ** 2.0) - (3.0 * y))"  # int constants take y's dtype
 
 
 def test_print_program_one_line_per_step():

@@ -1,4 +1,5 @@
 """Shared variables: values, copies, borrow, casts and default updates."""
+
 import numpy as np
 import pytest
 

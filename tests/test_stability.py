@@ -1,4 +1,5 @@
 """Stabilizing rewrites keep saturated softmax and sigmoid costs and gradients finite."""
+
 import numpy as np
 
 import minitheano as theano

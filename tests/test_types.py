@@ -1,4 +1,5 @@
 """Types, constructors, config.floatX and Theano's casting rules."""
+
 import numpy as np
 import pytest
 
@@ -31,6 +32,7 @@ def test_flags_from_the_environment():
     cfg = Config.__new__(Config)
     object.__setattr__(cfg, "_values", {})
     import os
+
     old = dict(os.environ)
     try:
         os.environ["THEANO_FLAGS"] = "floatX=float64,device=cpu"
@@ -50,13 +52,13 @@ def test_device_spellings(spelling):
 
 def test_python_float_becomes_floatx_and_int_the_smallest_int():
     x = T.fvector()
-    assert (x * 2).dtype == "float32"            # int8 constant
-    assert (x + 1.5).dtype == "float64"          # floatX is float64
+    assert (x * 2).dtype == "float32"  # int8 constant
+    assert (x + 1.5).dtype == "float64"  # floatX is float64
     theano.config.floatX = "float32"
     assert (x + 1.5).dtype == "float32"
     assert T.constant(3).dtype == "int8" and T.constant(300).dtype == "int16"
-    assert T.constant(2 ** 40).dtype == "int64"
-    assert T.constant(np.float32(1)).dtype == "float32"   # NumPy scalars keep their dtype
+    assert T.constant(2**40).dtype == "int64"
+    assert T.constant(np.float32(1)).dtype == "float32"  # NumPy scalars keep their dtype
 
 
 def test_mixed_dtypes_upcast_like_numpy():

@@ -1,4 +1,5 @@
 """Pictures (pydotprint, before/after, profile overlay) and the offline HTML viewer."""
+
 import os
 import re
 import shutil
@@ -13,8 +14,10 @@ import minitheano.tensor as T
 from minitheano.d3viz import d3viz
 from minitheano.viz import GraphvizMissingError, compare_rewrites, graph_to_dot
 
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
-                               reason="Graphviz's dot is not installed (apt-get install graphviz)")
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None,
+    reason="Graphviz's dot is not installed (apt-get install graphviz)",
+)
 
 
 def _function(profile=False):
@@ -29,7 +32,7 @@ def _function(profile=False):
 
 def test_dot_text_tells_kinds_apart_and_labels_edges_with_dtype_and_shape():
     text = graph_to_dot(_function())
-    assert 'fillcolor="green"' in text and 'fillcolor="cyan"' in text      # input, shared
+    assert 'fillcolor="green"' in text and 'fillcolor="cyan"' in text  # input, shared
     assert 'fillcolor="dodgerblue"' in text and 'fillcolor="grey80"' in text  # output, const
     assert "style=dashed" in text and 'label="update"' in text
     assert "float64 (4, 3)" in text  # the shape seen at run time
@@ -96,16 +99,32 @@ def _chromium():
 @pytest.mark.skipif(_chromium() is None, reason="no headless Chromium (apt-get install chromium)")
 def test_d3viz_page_loads_in_a_real_browser(tmp_path):
     path = d3viz(_function(), str(tmp_path / "graph.html"))
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=3000"]
-    dom = subprocess.run([_chromium(), *flags, "--dump-dom", f"file://{path}"],
-                         capture_output=True, text=True, timeout=120).stdout
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--virtual-time-budget=3000",
+    ]
+    dom = subprocess.run(
+        [_chromium(), *flags, "--dump-dom", f"file://{path}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
     body = re.search(r"<body[^>]*>", dom).group(0)
     assert 'data-status="ok"' in body  # the script ran without any error
     n_nodes = int(re.search(r'data-nodes="(\d+)"', body).group(1))
     assert n_nodes >= 10
     shot = tmp_path / "shot.png"
-    subprocess.run([_chromium(), *flags, "--window-size=1000,700", f"--screenshot={shot}",
-                    f"file://{path}"], capture_output=True, timeout=120)
+    subprocess.run(
+        [_chromium(), *flags, "--window-size=1000,700", f"--screenshot={shot}", f"file://{path}"],
+        capture_output=True,
+        timeout=120,
+    )
     assert os.path.getsize(shot) > 10_000

@@ -1,4 +1,5 @@
 """``FunctionGraph``: a graph owned by a compiled function, which rewrites may change in place."""
+
 from __future__ import annotations
 
 from ..graph import Apply, Variable, toposort
@@ -55,8 +56,10 @@ class FunctionGraph:
         if old is new:
             return
         if old.type != new.type:
-            raise TypeError(f"FunctionGraph.replace: {old} has type {old.type} but its "
-                            f"replacement {new} has type {new.type}")
+            raise TypeError(
+                f"FunctionGraph.replace: {old} has type {old.type} but its "
+                f"replacement {new} has type {new.type}"
+            )
         for node in toposort([new], blockers=[v for v in self._known_vars()]):
             self._register(node)
         for node, i in self.clients.pop(id(old), []):

@@ -1,4 +1,5 @@
 """``function``: compile a graph into a callable with ``updates`` and ``givens``."""
+
 from __future__ import annotations
 
 import time
@@ -15,7 +16,7 @@ from ..shared import SharedVariable
 from ..tensor.type import as_tensor_variable
 from .fgraph import FunctionGraph
 from .program import ProfileStats, Program
-from .rewrite import RewriteReport, run_passes
+from .rewrite import run_passes
 
 
 class MissingInputError(ValueError):
@@ -63,8 +64,11 @@ class Mode:
         return Mode(self.linker, self.optimizer, self.excluding_passes + tuple(names))
 
 
-_MODES = {"FAST_RUN": Mode(optimizer="fast_run"), "FAST_COMPILE": Mode(optimizer="fast_compile"),
-          "NONE": Mode(optimizer=None)}
+_MODES = {
+    "FAST_RUN": Mode(optimizer="fast_run"),
+    "FAST_COMPILE": Mode(optimizer="fast_compile"),
+    "NONE": Mode(optimizer=None),
+}
 
 
 def get_mode(mode) -> Mode:
@@ -81,7 +85,8 @@ def passes_for(mode: Mode):
     from ..tensor.rewrites import FAST_COMPILE_PASSES, FAST_RUN_PASSES
 
     passes = {"fast_run": FAST_RUN_PASSES, "fast_compile": FAST_COMPILE_PASSES, None: ()}[
-        mode.optimizer]
+        mode.optimizer
+    ]
     return tuple(p for p in passes if p.name not in mode.excluding_passes)
 
 
@@ -101,18 +106,25 @@ def _pairs(mapping, what):
 
 def _check_update(shared_var, value):
     if not isinstance(shared_var, SharedVariable):
-        raise TypeError(f"function: update target {shared_var} is not a shared variable; only "
-                        f"shared variables can be updated")
+        raise TypeError(
+            f"function: update target {shared_var} is not a shared variable; only "
+            f"shared variables can be updated"
+        )
     value = as_tensor_variable(value)
     if value.type == shared_var.type:
         return value
     if value.ndim != shared_var.ndim or value.dtype != shared_var.dtype:
-        hint = (f" (cast it: T.cast(expr, '{shared_var.dtype}'), or keep the expression in "
-                f"{shared_var.dtype})" if value.ndim == shared_var.ndim else "")
+        hint = (
+            f" (cast it: T.cast(expr, '{shared_var.dtype}'), or keep the expression in "
+            f"{shared_var.dtype})"
+            if value.ndim == shared_var.ndim
+            else ""
+        )
         raise TypeError(
             f"function: an update must have the same type as its shared variable: "
             f"{shared_var.name or shared_var} is {shared_var.type} but the update expression "
-            f"{value} is {value.type}{hint}")
+            f"{value} is {value.type}{hint}"
+        )
     from ..tensor.shape import patternbroadcast
 
     return patternbroadcast(value, shared_var.broadcastable)
@@ -123,8 +135,10 @@ def _check_given(var, value):
         raise TypeError(f"function: givens keys must be variables, got {type(var).__name__}")
     value = as_tensor_variable(value)
     if value.ndim != var.ndim or value.dtype != var.dtype:
-        raise TypeError(f"function: givens replacement for {var} must have its type {var.type}, "
-                        f"got {value.type} (cast or reshape the replacement)")
+        raise TypeError(
+            f"function: givens replacement for {var} must have its type {var.type}, "
+            f"got {value.type} (cast or reshape the replacement)"
+        )
     if value.broadcastable != var.broadcastable:
         from ..tensor.shape import patternbroadcast
 
@@ -132,19 +146,38 @@ def _check_given(var, value):
     return value
 
 
-def function(inputs, outputs=None, mode=None, updates=None, givens=None,
-             no_default_updates=False, accept_inplace=False, name=None, rebuild_strict=True,
-             allow_input_downcast=None, profile=None, on_unused_input=None):
+def function(
+    inputs,
+    outputs=None,
+    mode=None,
+    updates=None,
+    givens=None,
+    no_default_updates=False,
+    accept_inplace=False,
+    name=None,
+    rebuild_strict=True,
+    allow_input_downcast=None,
+    profile=None,
+    on_unused_input=None,
+):
     """Compile ``outputs`` as a function of ``inputs``, applying ``updates`` after each call.
 
     ``updates``: pairs (or a dict) ``shared_variable -> expression``, all computed from the
     values before the call, then written together. ``givens``: pairs ``variable -> expression``
     substituted in the graph before compiling.
     """
-    spec = dict(inputs=inputs, outputs=outputs, mode=mode, updates=updates, givens=givens,
-                no_default_updates=no_default_updates, name=name,
-                allow_input_downcast=allow_input_downcast, profile=profile,
-                on_unused_input=on_unused_input)
+    spec = dict(
+        inputs=inputs,
+        outputs=outputs,
+        mode=mode,
+        updates=updates,
+        givens=givens,
+        no_default_updates=no_default_updates,
+        name=name,
+        allow_input_downcast=allow_input_downcast,
+        profile=profile,
+        on_unused_input=on_unused_input,
+    )
     return Function(spec)
 
 
@@ -194,11 +227,14 @@ class Function:
             if s not in shared:
                 shared.append(s)
         self.backend = get_backend()
-        self.program = Program.build(fgraph.toposort(), input_vars, shared, fgraph.outputs,
-                                     self.backend.xp)
+        self.program = Program.build(
+            fgraph.toposort(), input_vars, shared, fgraph.outputs, self.backend.xp
+        )
         self._n_outputs = len(out_list)
-        self._update_slots = [(s, self.program.output_slots[self._n_outputs + k])
-                              for k, s in enumerate(self.shared_updated)]
+        self._update_slots = [
+            (s, self.program.output_slots[self._n_outputs + k])
+            for k, s in enumerate(self.shared_updated)
+        ]
         self.maker = FunctionMaker(fgraph, out_list, updates, self.ins, report, mode)
         self.profile = None
         if spec["profile"] or (spec["profile"] is None and config.profile):
@@ -215,8 +251,10 @@ class Function:
         for pos, i in enumerate(self.ins):
             var = i.variable
             if isinstance(var, SharedVariable):
-                raise TypeError(f"function: cannot use the shared variable {var} as an explicit "
-                                f"input (input {pos}); substitute a variable for it via givens")
+                raise TypeError(
+                    f"function: cannot use the shared variable {var} as an explicit "
+                    f"input (input {pos}); substitute a variable for it via givens"
+                )
             if isinstance(var, Constant):
                 raise TypeError(f"function: input {pos} is the constant {var}, not a variable")
             if not isinstance(var, Variable):
@@ -241,8 +279,12 @@ class Function:
             excluded = spec["no_default_updates"] or []
             graph = outputs + [v for _, v in pairs]
             for var in graph_inputs(graph):
-                if (isinstance(var, SharedVariable) and var.default_update is not None
-                        and id(var) not in seen and var not in excluded):
+                if (
+                    isinstance(var, SharedVariable)
+                    and var.default_update is not None
+                    and id(var) not in seen
+                    and var not in excluded
+                ):
                     seen.add(id(var))
                     pairs.append((var, _check_update(var, var.default_update)))
         return pairs
@@ -255,13 +297,16 @@ class Function:
                 continue
             raise MissingInputError(
                 f"function: the graph needs the input {var} ({var.type}), which is not in the "
-                f"inputs list, not a shared variable and not given through givens")
+                f"inputs list, not a shared variable and not given through givens"
+            )
         used = {id(v) for v in needed}
         policy = self._spec["on_unused_input"] or config.on_unused_input
         for pos, var in enumerate(input_vars):
             if id(var) not in used:
-                message = (f"function: input {pos} ({var}) is not used to compute any output or "
-                           f"update; pass on_unused_input='ignore' (or 'warn') to allow this")
+                message = (
+                    f"function: input {pos} ({var}) is not used to compute any output or "
+                    f"update; pass on_unused_input='ignore' (or 'warn') to allow this"
+                )
                 if policy == "raise":
                     raise UnusedInputError(message)
                 if policy == "warn":
@@ -270,22 +315,27 @@ class Function:
     # --- calling ----------------------------------------------------------------------------
     def _bind(self, args, kwargs):
         if len(args) > len(self.ins):
-            raise TypeError(f"function {self.name or ''}: takes {len(self.ins)} arguments, got "
-                            f"{len(args)}")
+            raise TypeError(
+                f"function {self.name or ''}: takes {len(self.ins)} arguments, got {len(args)}"
+            )
         values = list(args) + [_MISSING] * (len(self.ins) - len(args))
         for key, value in kwargs.items():
             pos = next((k for k, i in enumerate(self.ins) if i.name == key), None)
             if pos is None:
-                raise TypeError(f"function: unknown input name {key!r}; inputs are "
-                                f"{[i.name for i in self.ins]}")
+                raise TypeError(
+                    f"function: unknown input name {key!r}; inputs are "
+                    f"{[i.name for i in self.ins]}"
+                )
             if values[pos] is not _MISSING:
                 raise TypeError(f"function: input {key!r} given twice")
             values[pos] = value
         for pos, (i, value) in enumerate(zip(self.ins, values)):
             if value is _MISSING:
                 if not i.has_default:
-                    raise TypeError(f"function: missing argument {i.name or pos} (input {pos}); "
-                                    f"it takes {len(self.ins)} arguments")
+                    raise TypeError(
+                        f"function: missing argument {i.name or pos} (input {pos}); "
+                        f"it takes {len(self.ins)} arguments"
+                    )
                 values[pos] = i.value
         return values
 
@@ -297,11 +347,14 @@ class Function:
         for pos, (i, slot, value) in enumerate(zip(self.ins, program.input_slots, values)):
             allow = i.allow_downcast if i.allow_downcast is not None else downcast
             try:
-                arr = i.variable.type.filter(value, allow_downcast=allow,
-                                             what=f"input {pos} ({i.name or i.variable})")
+                arr = i.variable.type.filter(
+                    value, allow_downcast=allow, what=f"input {pos} ({i.name or i.variable})"
+                )
             except TypeError as exc:
-                raise TypeError(f"Bad input argument to function {self.name or ''} at index "
-                                f"{pos} (0-based): {exc}") from None
+                raise TypeError(
+                    f"Bad input argument to function {self.name or ''} at index "
+                    f"{pos} (0-based): {exc}"
+                ) from None
             storage[slot] = arr if xp is np else xp.asarray(arr)
         for slot in program.shared_slots:
             storage[slot] = program.variables[slot]._value

@@ -1,4 +1,5 @@
 """The compiled form of a graph: a flat, printable list of steps over numbered storage slots."""
+
 from __future__ import annotations
 
 import time
@@ -31,9 +32,9 @@ class Program:
     """Slots: the function's inputs first, then shared variables, constants, then step results."""
 
     steps: list
-    slot_of: dict                 # id(variable) -> slot
-    variables: list               # slot -> variable
-    constants: dict               # slot -> backend array
+    slot_of: dict  # id(variable) -> slot
+    variables: list  # slot -> variable
+    constants: dict  # slot -> backend array
     input_slots: tuple
     shared_slots: tuple
     output_slots: tuple
@@ -63,8 +64,14 @@ class Program:
                     constants[slot(inp)] = xp.asarray(inp.data)
         steps = []
         for node in order:
-            steps.append(Step(node, node.op.make_thunk(node, xp), tuple(slot(i) for i in node.inputs),
-                              tuple(slot(o) for o in node.outputs)))
+            steps.append(
+                Step(
+                    node,
+                    node.op.make_thunk(node, xp),
+                    tuple(slot(i) for i in node.inputs),
+                    tuple(slot(o) for o in node.outputs),
+                )
+            )
         for out in outputs:  # outputs that are constants
             if isinstance(out, Constant) and id(out) not in slot_of:
                 constants[slot(out)] = xp.asarray(out.data)
@@ -75,8 +82,11 @@ class Program:
             for s in step.inputs + step.outputs:
                 last_use[s] = k
         for k, step in enumerate(steps):
-            step.free = tuple(sorted({s for s in step.inputs + step.outputs
-                                      if last_use[s] == k and s not in keep}))
+            step.free = tuple(
+                sorted(
+                    {s for s in step.inputs + step.outputs if last_use[s] == k and s not in keep}
+                )
+            )
         return cls(steps, slot_of, variables, constants, input_slots, shared_slots, output_slots)
 
     def new_storage(self) -> list:
@@ -158,10 +168,13 @@ def describe_value(value) -> str:
 def runtime_error(step: Step, args, exc: Exception) -> Exception:
     """An exception of the same kind as ``exc`` naming the op, the inputs and the user's line."""
     node = step.node
-    inputs = "\n".join(f"    {inp}: {inp.type}, value {describe_value(a)}"
-                       for inp, a in zip(node.inputs, args))
-    message = (f"{exc}\n  while running {node.op} (program step: {step})\n"
-               f"  inputs:\n{inputs}\n  built at: {node.source}")
+    inputs = "\n".join(
+        f"    {inp}: {inp.type}, value {describe_value(a)}" for inp, a in zip(node.inputs, args)
+    )
+    message = (
+        f"{exc}\n  while running {node.op} (program step: {step})\n"
+        f"  inputs:\n{inputs}\n  built at: {node.source}"
+    )
     try:
         new = type(exc)(message)
     except Exception:
@@ -206,9 +219,12 @@ class ProfileStats:
         file = file or sys.stderr
         total = sum(self.node_time.values()) or 1e-12
         print(f"Function profiling: {self.name or '<unnamed>'}", file=file)
-        print(f"  calls: {self.calls}, time in nodes: {total:.4f}s "
-              f"({total / max(self.calls, 1) * 1e3:.2f} ms per call), compile: "
-              f"{self.compile_time:.3f}s", file=file)
+        print(
+            f"  calls: {self.calls}, time in nodes: {total:.4f}s "
+            f"({total / max(self.calls, 1) * 1e3:.2f} ms per call), compile: "
+            f"{self.compile_time:.3f}s",
+            file=file,
+        )
         print("\n  Ops (by total time):", file=file)
         print(f"  {'<% time>':>9} {'<sum %>':>8} {'<time s>':>10} {'<calls>':>8}  <op>", file=file)
         running = 0.0
@@ -218,12 +234,20 @@ class ProfileStats:
             counts[name] = counts.get(name, 0) + c
         for name, t in sorted(self.op_time().items(), key=lambda kv: -kv[1])[:n_ops_to_print]:
             running += t
-            print(f"  {100 * t / total:8.1f}% {100 * running / total:7.1f}% {t:10.4f} "
-                  f"{counts[name]:8d}  {name}", file=file)
+            print(
+                f"  {100 * t / total:8.1f}% {100 * running / total:7.1f}% {t:10.4f} "
+                f"{counts[name]:8d}  {name}",
+                file=file,
+            )
         print("\n  Apply nodes (by total time):", file=file)
-        print(f"  {'<% time>':>9} {'<time s>':>10} {'<calls>':>8}  <node>  <output shapes>",
-              file=file)
+        print(
+            f"  {'<% time>':>9} {'<time s>':>10} {'<calls>':>8}  <node>  <output shapes>",
+            file=file,
+        )
         for k, t in sorted(self.node_time.items(), key=lambda kv: -kv[1])[:n_apply_to_print]:
             step = self.steps[k]
-            print(f"  {100 * t / total:8.1f}% {t:10.4f} {self.node_calls[k]:8d}  {step.node.op}  "
-                  f"{self.node_shapes[k]}", file=file)
+            print(
+                f"  {100 * t / total:8.1f}% {t:10.4f} {self.node_calls[k]:8d}  {step.node.op}  "
+                f"{self.node_shapes[k]}",
+                file=file,
+            )

@@ -1,9 +1,11 @@
 """The rewrite engine: an explicit, ordered tuple of passes run on a ``FunctionGraph``.
 
 A local rule is a plain function ``rule(fgraph, node)`` returning replacement variables for
-``node.outputs``, a dict ``{old variable: new variable}``, or ``None``. A pass applies its rules over the graph until nothing changes.
+``node.outputs``, a dict ``{old variable: new variable}``, or ``None``. A pass applies its
+rules over the graph until nothing changes.
 The rules themselves live next to the ops they concern (``tensor/rewrites.py``).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -70,8 +72,9 @@ def apply_local_rules(fgraph: FunctionGraph, rules, report: RewriteReport) -> No
 
 
 def _in_use(fgraph: FunctionGraph, node) -> bool:
-    return any(fgraph.clients.get(id(o)) or any(o is out for out in fgraph.outputs)
-               for o in node.outputs)
+    return any(
+        fgraph.clients.get(id(o)) or any(o is out for out in fgraph.outputs) for o in node.outputs
+    )
 
 
 def merge(fgraph: FunctionGraph, report: RewriteReport) -> None:
@@ -80,7 +83,7 @@ def merge(fgraph: FunctionGraph, report: RewriteReport) -> None:
     constants: dict = {}
     seen: dict = {}
     for node in fgraph.toposort():
-        for i, inp in enumerate(node.inputs):
+        for inp in node.inputs:
             if isinstance(inp, Constant):
                 canonical = constants.setdefault(inp.signature(), inp)
                 if canonical is not inp:

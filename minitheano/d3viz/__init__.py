@@ -4,6 +4,7 @@ Graphviz lays the graph out as SVG; the page inlines that SVG, a table of node d
 small script: drag to pan, wheel to zoom, click a node for its op, type, shape and source line,
 click a group's label to collapse or expand it. The page references nothing outside itself.
 """
+
 from __future__ import annotations
 
 import html
@@ -25,12 +26,15 @@ _SCRIPT = r"""
   var root = svg.querySelector("g");
   svg.removeAttribute("width"); svg.removeAttribute("height");
   function apply() {
-    root.setAttribute("transform", "translate(" + view.x + "," + view.y + ") scale(" + view.k + ") " +
+    root.setAttribute("transform", "translate(" + view.x + "," + view.y + ") scale(" +
+                      view.k + ") " +
                       root.dataset.base);
   }
   root.dataset.base = root.getAttribute("transform") || "";
   var drag = null;
-  svg.addEventListener("mousedown", function (e) { drag = {x: e.clientX - view.x, y: e.clientY - view.y}; });
+  svg.addEventListener("mousedown", function (e) {
+    drag = {x: e.clientX - view.x, y: e.clientY - view.y};
+  });
   window.addEventListener("mouseup", function () { drag = null; });
   window.addEventListener("mousemove", function (e) {
     if (drag) { view.x = e.clientX - drag.x; view.y = e.clientY - drag.y; apply(); }
@@ -70,7 +74,8 @@ _STYLE = """
 body { margin: 0; font-family: Helvetica, Arial, sans-serif; display: flex; height: 100vh; }
 #canvas { flex: 1; overflow: hidden; background: #fafafa; }
 #canvas svg { width: 100%; height: 100%; }
-#side { width: 320px; padding: 12px; border-left: 1px solid #ccc; overflow: auto; font-size: 13px; }
+#side { width: 320px; padding: 12px; border-left: 1px solid #ccc; overflow: auto;
+        font-size: 13px; }
 #side th { text-align: left; padding-right: 8px; vertical-align: top; }
 g.cluster.collapsed polygon, g.cluster.collapsed path { fill: #ddd; }
 """
@@ -81,7 +86,7 @@ def d3viz_html(fct, title: str = "minitheano graph") -> str:
     meta: dict = {}
     dot_text = graph_to_dot(fct, DotOptions(), meta=meta)
     svg = render(dot_text, format="svg").decode("utf-8")
-    svg = svg[svg.index("<svg"):]  # drop the XML prologue and DOCTYPE (no external DTD)
+    svg = svg[svg.index("<svg") :]  # drop the XML prologue and DOCTYPE (no external DTD)
     svg = re.sub(r"xmlns:xlink=\"[^\"]*\"", "", svg)
     n_nodes = sum(1 for m in meta.values() if m["kind"] == "apply")
     meta_json = json.dumps(meta).replace("</", "<\\/")  # cannot close the script tag

@@ -1,4 +1,5 @@
 """Tensor constructors: typed inputs, ``alloc``/``zeros``/``ones``, ``arange``, ``concatenate``."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,11 +10,11 @@ from ..config import config
 from ..graph import Apply, Constant
 from ..op import Op
 from .elemwise import cast
-from .shape import MakeVector, as_shape_vector, dimshuffle, shape
+from .shape import MakeVector, dimshuffle, shape
 from .type import INT_DTYPES, TensorType, as_tensor_variable, constant, upcast
 
-
 # --- typed input variables ------------------------------------------------------------------
+
 
 def tensor(dtype=None, broadcastable=(), name=None, shape=None):
     """A new input variable; ``T.tensor('float32', (False, True))``."""
@@ -38,11 +39,26 @@ scalar, vector, matrix = _constructor(0), _constructor(1), _constructor(2)
 row, col = _constructor(2, (True, False)), _constructor(2, (False, True))
 tensor3, tensor4, tensor5 = _constructor(3), _constructor(4), _constructor(5)
 
-_PREFIXES = {"b": "int8", "w": "int16", "i": "int32", "l": "int64", "f": "float32", "d": "float64",
-             "c": "complex64", "z": "complex128"}
-_KINDS = {"scalar": (0, None), "vector": (1, None), "matrix": (2, None), "row": (2, (True, False)),
-          "col": (2, (False, True)), "tensor3": (3, None), "tensor4": (4, None),
-          "tensor5": (5, None)}
+_PREFIXES = {
+    "b": "int8",
+    "w": "int16",
+    "i": "int32",
+    "l": "int64",
+    "f": "float32",
+    "d": "float64",
+    "c": "complex64",
+    "z": "complex128",
+}
+_KINDS = {
+    "scalar": (0, None),
+    "vector": (1, None),
+    "matrix": (2, None),
+    "row": (2, (True, False)),
+    "col": (2, (False, True)),
+    "tensor3": (3, None),
+    "tensor4": (4, None),
+    "tensor5": (5, None),
+}
 for _p, _dtype in _PREFIXES.items():
     for _kind, (_ndim, _pattern) in _KINDS.items():
         globals()[_p + _kind] = _constructor(_ndim, _pattern, _dtype)
@@ -56,6 +72,7 @@ def typed_constructors() -> list[str]:
 
 # --- helpers on shapes -------------------------------------------------------------------------
 
+
 def prod_of(items):
     """The product of ints and symbolic scalars (1 for none)."""
     result = 1
@@ -65,6 +82,7 @@ def prod_of(items):
 
 
 # --- alloc and friends ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Alloc(Op):
@@ -77,8 +95,9 @@ class Alloc(Op):
             if d.ndim != 0 or d.dtype not in INT_DTYPES:
                 raise TypeError(f"Alloc: shape entries must be integer scalars, got {d.type}")
         if value.ndim > len(dims):
-            raise ValueError(f"Alloc: the value has {value.ndim} dims, more than the "
-                             f"{len(dims)} of the shape")
+            raise ValueError(
+                f"Alloc: the value has {value.ndim} dims, more than the {len(dims)} of the shape"
+            )
         bcast = tuple(isinstance(d, Constant) and int(d.data) == 1 for d in dims)
         return Apply(self, [value] + dims, [TensorType(value.dtype, bcast)()])
 
@@ -106,8 +125,9 @@ def _shape_scalars(shape_arg):
     if isinstance(shape_arg, Variable) and shape_arg.ndim == 1:
         n = _static_length(shape_arg)
         return [shape_arg[i] for i in range(n)]
-    if isinstance(shape_arg, (int, np.integer)) or (isinstance(shape_arg, Variable)
-                                                    and shape_arg.ndim == 0):
+    if isinstance(shape_arg, (int, np.integer)) or (
+        isinstance(shape_arg, Variable) and shape_arg.ndim == 0
+    ):
         shape_arg = (shape_arg,)
     return [constant(np.int64(s)) if isinstance(s, (int, np.integer)) else s for s in shape_arg]
 
@@ -124,8 +144,11 @@ def _static_length(vec) -> int:
 
 def alloc(value, *shape):
     """A tensor of ``shape`` filled with ``value``: ``T.alloc(0.0, n, m)``."""
-    if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)) and not (
-            hasattr(shape[0], "ndim") and shape[0].ndim == 0):
+    if (
+        len(shape) == 1
+        and not isinstance(shape[0], (int, np.integer))
+        and not (hasattr(shape[0], "ndim") and shape[0].ndim == 0)
+    ):
         shape = tuple(_shape_scalars(shape[0]))
     return Alloc()(value, *_shape_scalars(shape))
 
@@ -160,14 +183,17 @@ def ones_like(x, dtype=None):
 def fill(model, value):
     """``value`` broadcast to the shape of ``model``."""
     value = as_tensor_variable(value)
-    return alloc(value, *_shape_scalars([1 if b else shape(model)[i]
-                                         for i, b in enumerate(model.broadcastable)]))
+    return alloc(
+        value,
+        *_shape_scalars([1 if b else shape(model)[i] for i, b in enumerate(model.broadcastable)]),
+    )
 
 
 second = fill
 
 
 # --- arange ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ARange(Op):
@@ -210,6 +236,7 @@ def arange(start, stop=None, step=1, dtype=None):
 
 # --- join and stack ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Join(Op):
     """Concatenate tensors of equal ndim along ``axis``."""
@@ -222,8 +249,10 @@ class Join(Op):
             raise ValueError("concatenate: needs at least one tensor")
         ndim = tensors[0].ndim
         if any(t.ndim != ndim for t in tensors) or not 0 <= self.axis < ndim:
-            raise TypeError(f"concatenate(axis={self.axis}): inputs must have the same ndim, with "
-                            f"the axis in range; got {', '.join(str(t.type) for t in tensors)}")
+            raise TypeError(
+                f"concatenate(axis={self.axis}): inputs must have the same ndim, with "
+                f"the axis in range; got {', '.join(str(t.type) for t in tensors)}"
+            )
         dtype = upcast(*[t.dtype for t in tensors])
         bcast = [all(bs) for bs in zip(*(t.broadcastable for t in tensors))]
         bcast[self.axis] = False
@@ -233,8 +262,10 @@ class Join(Op):
         try:
             return xp.concatenate(tensors, axis=self.axis)
         except ValueError:
-            raise ValueError(f"concatenate(axis={self.axis}): shapes "
-                             f"{', '.join(str(t.shape) for t in tensors)} differ off the axis") from None
+            raise ValueError(
+                f"concatenate(axis={self.axis}): shapes "
+                f"{', '.join(str(t.shape) for t in tensors)} differ off the axis"
+            ) from None
 
     def infer_shape(self, node, input_shapes):
         first = input_shapes[0]

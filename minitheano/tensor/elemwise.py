@@ -4,6 +4,7 @@ Each table entry gives the NumPy/CuPy implementation, the output dtype rule, the
 symbol used by ``pp``. Broadcasting follows Theano: inputs of lower ndim are padded on the left
 with broadcastable dims, and a dim of size 1 broadcasts only when its type says it may.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,7 +15,14 @@ import numpy as np
 from ..config import config
 from ..graph import Apply
 from ..op import Op
-from .type import DISCRETE_DTYPES, FLOAT_DTYPES, TensorType, as_tensor_variable, upcast, upcast_to_float
+from .type import (
+    DISCRETE_DTYPES,
+    FLOAT_DTYPES,
+    TensorType,
+    as_tensor_variable,
+    upcast,
+    upcast_to_float,
+)
 
 
 @dataclass(frozen=True)
@@ -23,9 +31,9 @@ class ScalarOp:
 
     name: str
     nin: int
-    impl: Callable            # impl(xp, *arrays) -> array
-    dtype_rule: str           # upcast | float | bool | same | true_div | switch
-    grad: Callable | None     # grad(inputs, output, gz) -> list of full-shape gradients (or None)
+    impl: Callable  # impl(xp, *arrays) -> array
+    dtype_rule: str  # upcast | float | bool | same | true_div | switch
+    grad: Callable | None  # grad(inputs, output, gz) -> list of full-shape gradients (or None)
     symbol: str | None = None  # infix symbol for pp
 
 
@@ -66,7 +74,9 @@ class Elemwise(Op):
         return SCALAR_OPS[self.scalar_op]
 
     def __str__(self) -> str:
-        return f"Elemwise{{cast{{{self.dtype}}}}}" if self.dtype else f"Elemwise{{{self.scalar_op}}}"
+        return (
+            f"Elemwise{{cast{{{self.dtype}}}}}" if self.dtype else f"Elemwise{{{self.scalar_op}}}"
+        )
 
     def make_node(self, *inputs) -> Apply:
         spec = self.spec
@@ -74,12 +84,15 @@ class Elemwise(Op):
             raise TypeError(f"{self}: takes {spec.nin} inputs, got {len(inputs)}")
         inputs = [as_tensor_variable(x) for x in inputs]
         if spec.dtype_rule == "bitwise" and any(x.dtype not in DISCRETE_DTYPES for x in inputs):
-            raise TypeError(f"{self}: needs integer or bool inputs, got "
-                            f"{', '.join(str(x.type) for x in inputs)}")
+            raise TypeError(
+                f"{self}: needs integer or bool inputs, got "
+                f"{', '.join(str(x.type) for x in inputs)}"
+            )
         ndim = max(x.ndim for x in inputs)
         dtype = _out_dtype(spec.dtype_rule, [x.dtype for x in inputs], self.dtype)
-        inputs = [_pad_left(x, ndim, dtype if spec.dtype_rule in _ARITHMETIC else None)
-                  for x in inputs]
+        inputs = [
+            _pad_left(x, ndim, dtype if spec.dtype_rule in _ARITHMETIC else None) for x in inputs
+        ]
         broadcastable = tuple(all(bs) for bs in zip(*(x.broadcastable for x in inputs)))
         return Apply(self, inputs, [TensorType(dtype, broadcastable)()])
 
@@ -89,8 +102,12 @@ class Elemwise(Op):
     def make_thunk(self, node: Apply, xp):
         impl, dtype = self.spec.impl, node.outputs[0].dtype
         # (input index, axis) pairs whose type forbids broadcasting a size-1 dim
-        strict = [(i, a) for i, x in enumerate(node.inputs) for a, b in enumerate(x.broadcastable)
-                  if not b]
+        strict = [
+            (i, a)
+            for i, x in enumerate(node.inputs)
+            for a, b in enumerate(x.broadcastable)
+            if not b
+        ]
         n_strict_inputs = len({i for i, _ in strict})
 
         def thunk(*args):
@@ -109,7 +126,9 @@ class Elemwise(Op):
             if b:
                 out.append(1)
                 continue
-            sizes = [s[axis] for s, x in zip(input_shapes, node.inputs) if not x.broadcastable[axis]]
+            sizes = [
+                s[axis] for s, x in zip(input_shapes, node.inputs) if not x.broadcastable[axis]
+            ]
             out.append(sizes[0])
         return [tuple(out)]
 
@@ -118,9 +137,14 @@ class Elemwise(Op):
         if spec.grad is None:
             return [None] * len(inputs)
         grads = spec.grad(inputs, outputs[0], gz)
-        return [None if g is None or x.dtype in DISCRETE_DTYPES else
-                cast(unbroadcast(g, x.broadcastable), x.dtype) if g.dtype != x.dtype else
-                unbroadcast(g, x.broadcastable) for x, g in zip(inputs, grads)]
+        return [
+            None
+            if g is None or x.dtype in DISCRETE_DTYPES
+            else cast(unbroadcast(g, x.broadcastable), x.dtype)
+            if g.dtype != x.dtype
+            else unbroadcast(g, x.broadcastable)
+            for x, g in zip(inputs, grads)
+        ]
 
 
 _ARITHMETIC = ("upcast", "float", "true_div")
@@ -160,12 +184,15 @@ def _check_broadcast(op, node, args, strict):
                 f"{op}: input dimension mismatch: input {i} has size 1 in dim {axis} but its type "
                 f"{node.inputs[i].type} does not allow broadcasting there (input shapes "
                 f"{', '.join(str(s) for s in shapes)}); make the dim broadcastable with "
-                f"dimshuffle('x', ...) or T.addbroadcast")
+                f"dimshuffle('x', ...) or T.addbroadcast"
+            )
 
 
 def unbroadcast(g, broadcastable: tuple):
     """Sum the gradient ``g`` over the dims an input was broadcast along, keeping them."""
-    axes = tuple(a for a, (b, gb) in enumerate(zip(broadcastable, g.broadcastable)) if b and not gb)
+    axes = tuple(
+        a for a, (b, gb) in enumerate(zip(broadcastable, g.broadcastable)) if b and not gb
+    )
     if not axes:
         return g
     from .reduce import sum as sum_
@@ -203,6 +230,7 @@ def const_like(value, var):
 # ---------------------------------------------------------------------------------------------
 # The table. Gradients use the public functions defined below (resolved when called).
 
+
 def _zero_grads(inputs, out, gz):
     return [zeros_like_float(x) for x in inputs]
 
@@ -227,77 +255,195 @@ def _round_half_away(xp, x):
     return xp.sign(x) * xp.floor(xp.abs(x) + xp.asarray(0.5, dtype=x.dtype))
 
 
-_register("add", 2, lambda xp, a, b: xp.add(a, b), "upcast",
-          lambda i, o, gz: [gz, gz], "+")
-_register("sub", 2, lambda xp, a, b: xp.subtract(a, b), "upcast",
-          lambda i, o, gz: [gz, neg(gz)], "-")
-_register("mul", 2, lambda xp, a, b: xp.multiply(a, b), "upcast",
-          lambda i, o, gz: [mul(gz, i[1]), mul(gz, i[0])], "*")
-_register("true_div", 2, lambda xp, a, b: xp.true_divide(a, b), "true_div",
-          lambda i, o, gz: [true_div(gz, i[1]), neg(mul(gz, true_div(o, i[1])))], "/")
+_register("add", 2, lambda xp, a, b: xp.add(a, b), "upcast", lambda i, o, gz: [gz, gz], "+")
+_register(
+    "sub", 2, lambda xp, a, b: xp.subtract(a, b), "upcast", lambda i, o, gz: [gz, neg(gz)], "-"
+)
+_register(
+    "mul",
+    2,
+    lambda xp, a, b: xp.multiply(a, b),
+    "upcast",
+    lambda i, o, gz: [mul(gz, i[1]), mul(gz, i[0])],
+    "*",
+)
+_register(
+    "true_div",
+    2,
+    lambda xp, a, b: xp.true_divide(a, b),
+    "true_div",
+    lambda i, o, gz: [true_div(gz, i[1]), neg(mul(gz, true_div(o, i[1])))],
+    "/",
+)
 _register("int_div", 2, lambda xp, a, b: xp.floor_divide(a, b), "upcast", _zero_grads, "//")
-_register("mod", 2, lambda xp, a, b: xp.mod(a, b), "upcast",
-          lambda i, o, gz: [gz, neg(mul(gz, int_div(i[0], i[1])))], "%")
-_register("pow", 2, lambda xp, a, b: xp.power(a, b), "upcast",
-          lambda i, o, gz: [mul(gz, mul(i[1], pow(i[0], sub(i[1], const_like(1, i[1]))))),
-                            mul(gz, mul(o, log(i[0])))], "**")
-_register("maximum", 2, lambda xp, a, b: xp.maximum(a, b), "upcast",
-          lambda i, o, gz: [mul(gz, eq(o, i[0])), mul(gz, eq(o, i[1]))])
-_register("minimum", 2, lambda xp, a, b: xp.minimum(a, b), "upcast",
-          lambda i, o, gz: [mul(gz, eq(o, i[0])), mul(gz, eq(o, i[1]))])
+_register(
+    "mod",
+    2,
+    lambda xp, a, b: xp.mod(a, b),
+    "upcast",
+    lambda i, o, gz: [gz, neg(mul(gz, int_div(i[0], i[1])))],
+    "%",
+)
+_register(
+    "pow",
+    2,
+    lambda xp, a, b: xp.power(a, b),
+    "upcast",
+    lambda i, o, gz: [
+        mul(gz, mul(i[1], pow(i[0], sub(i[1], const_like(1, i[1]))))),
+        mul(gz, mul(o, log(i[0]))),
+    ],
+    "**",
+)
+_register(
+    "maximum",
+    2,
+    lambda xp, a, b: xp.maximum(a, b),
+    "upcast",
+    lambda i, o, gz: [mul(gz, eq(o, i[0])), mul(gz, eq(o, i[1]))],
+)
+_register(
+    "minimum",
+    2,
+    lambda xp, a, b: xp.minimum(a, b),
+    "upcast",
+    lambda i, o, gz: [mul(gz, eq(o, i[0])), mul(gz, eq(o, i[1]))],
+)
 _register("neg", 1, lambda xp, a: xp.negative(a), "upcast", lambda i, o, gz: [neg(gz)], "-")
 _register("abs", 1, lambda xp, a: xp.abs(a), "upcast", lambda i, o, gz: [mul(gz, sgn(i[0]))])
 _register("sgn", 1, lambda xp, a: xp.sign(a), "upcast", _zero_grads)
 _register("exp", 1, lambda xp, a: xp.exp(a), "float", lambda i, o, gz: [mul(gz, o)])
-_register("expm1", 1, lambda xp, a: xp.expm1(a), "float",
-          lambda i, o, gz: [mul(gz, add(o, const_like(1, o)))])
+_register(
+    "expm1",
+    1,
+    lambda xp, a: xp.expm1(a),
+    "float",
+    lambda i, o, gz: [mul(gz, add(o, const_like(1, o)))],
+)
 _register("log", 1, lambda xp, a: xp.log(a), "float", lambda i, o, gz: [true_div(gz, i[0])])
-_register("log2", 1, lambda xp, a: xp.log2(a), "float",
-          lambda i, o, gz: [true_div(gz, mul(i[0], const_like(np.log(2.0), o)))])
-_register("log10", 1, lambda xp, a: xp.log10(a), "float",
-          lambda i, o, gz: [true_div(gz, mul(i[0], const_like(np.log(10.0), o)))])
-_register("log1p", 1, lambda xp, a: xp.log1p(a), "float",
-          lambda i, o, gz: [true_div(gz, add(i[0], const_like(1, o)))])
-_register("sqrt", 1, lambda xp, a: xp.sqrt(a), "float",
-          lambda i, o, gz: [true_div(gz, mul(o, const_like(2, o)))])
-_register("sqr", 1, lambda xp, a: xp.square(a), "upcast",
-          lambda i, o, gz: [mul(gz, mul(i[0], const_like(2, i[0])))])
-_register("tanh", 1, lambda xp, a: xp.tanh(a), "float",
-          lambda i, o, gz: [mul(gz, sub(const_like(1, o), sqr(o)))])
+_register(
+    "log2",
+    1,
+    lambda xp, a: xp.log2(a),
+    "float",
+    lambda i, o, gz: [true_div(gz, mul(i[0], const_like(np.log(2.0), o)))],
+)
+_register(
+    "log10",
+    1,
+    lambda xp, a: xp.log10(a),
+    "float",
+    lambda i, o, gz: [true_div(gz, mul(i[0], const_like(np.log(10.0), o)))],
+)
+_register(
+    "log1p",
+    1,
+    lambda xp, a: xp.log1p(a),
+    "float",
+    lambda i, o, gz: [true_div(gz, add(i[0], const_like(1, o)))],
+)
+_register(
+    "sqrt",
+    1,
+    lambda xp, a: xp.sqrt(a),
+    "float",
+    lambda i, o, gz: [true_div(gz, mul(o, const_like(2, o)))],
+)
+_register(
+    "sqr",
+    1,
+    lambda xp, a: xp.square(a),
+    "upcast",
+    lambda i, o, gz: [mul(gz, mul(i[0], const_like(2, i[0])))],
+)
+_register(
+    "tanh",
+    1,
+    lambda xp, a: xp.tanh(a),
+    "float",
+    lambda i, o, gz: [mul(gz, sub(const_like(1, o), sqr(o)))],
+)
 _register("sin", 1, lambda xp, a: xp.sin(a), "float", lambda i, o, gz: [mul(gz, cos(i[0]))])
 _register("cos", 1, lambda xp, a: xp.cos(a), "float", lambda i, o, gz: [neg(mul(gz, sin(i[0])))])
-_register("sigmoid", 1, _sigmoid_impl, "float",
-          # (gz * s) * (1 - s): this order lets the canonicalizer cancel a preceding gz / s
-          lambda i, o, gz: [mul(mul(gz, o), sub(const_like(1, o), o))])
+_register(
+    "sigmoid",
+    1,
+    _sigmoid_impl,
+    "float",
+    # (gz * s) * (1 - s): this order lets the canonicalizer cancel a preceding gz / s
+    lambda i, o, gz: [mul(mul(gz, o), sub(const_like(1, o), o))],
+)
 _register("softplus", 1, _softplus_impl, "float", lambda i, o, gz: [mul(gz, sigmoid(i[0]))])
 _register("floor", 1, lambda xp, a: xp.floor(a), "upcast", _zero_grads)
 _register("ceil", 1, lambda xp, a: xp.ceil(a), "upcast", _zero_grads)
 _register("round_half_to_even", 1, lambda xp, a: xp.round(a), "upcast", _zero_grads)
 _register("round_half_away_from_zero", 1, _round_half_away, "upcast", _zero_grads)
 _register("cast", 1, lambda xp, a: a, "cast", lambda i, o, gz: [gz])
-for _name, _impl, _sym in (("lt", "less", "<"), ("gt", "greater", ">"), ("le", "less_equal", "<="),
-                           ("ge", "greater_equal", ">="), ("eq", "equal", "=="),
-                           ("neq", "not_equal", "!=")):
-    _register(_name, 2, (lambda f: lambda xp, a, b: getattr(xp, f)(a, b))(_impl), "bool", None, _sym)
+for _name, _impl, _sym in (
+    ("lt", "less", "<"),
+    ("gt", "greater", ">"),
+    ("le", "less_equal", "<="),
+    ("ge", "greater_equal", ">="),
+    ("eq", "equal", "=="),
+    ("neq", "not_equal", "!="),
+):
+    _register(
+        _name, 2, (lambda f: lambda xp, a, b: getattr(xp, f)(a, b))(_impl), "bool", None, _sym
+    )
 _register("and_", 2, lambda xp, a, b: xp.bitwise_and(a, b), "bitwise", None, "&")
 _register("or_", 2, lambda xp, a, b: xp.bitwise_or(a, b), "bitwise", None, "|")
 _register("xor", 2, lambda xp, a, b: xp.bitwise_xor(a, b), "bitwise", None, "^")
 _register("invert", 1, lambda xp, a: xp.invert(a), "bitwise", None, "~")
-_register("switch", 3, lambda xp, c, a, b: xp.where(c, a, b), "switch",
-          lambda i, o, gz: [None, switch(i[0], gz, zeros_like_float(gz)),
-                            switch(i[0], zeros_like_float(gz), gz)])
-_register("clip", 3, lambda xp, x, lo, hi: xp.minimum(xp.maximum(x, lo), hi), "upcast",
-          lambda i, o, gz: [mul(gz, and_(ge(i[0], i[1]), le(i[0], i[2]))),
-                            mul(gz, lt(i[0], i[1])), mul(gz, gt(i[0], i[2]))])
+_register(
+    "switch",
+    3,
+    lambda xp, c, a, b: xp.where(c, a, b),
+    "switch",
+    lambda i, o, gz: [
+        None,
+        switch(i[0], gz, zeros_like_float(gz)),
+        switch(i[0], zeros_like_float(gz), gz),
+    ],
+)
+_register(
+    "clip",
+    3,
+    lambda xp, x, lo, hi: xp.minimum(xp.maximum(x, lo), hi),
+    "upcast",
+    lambda i, o, gz: [
+        mul(gz, and_(ge(i[0], i[1]), le(i[0], i[2]))),
+        mul(gz, lt(i[0], i[1])),
+        mul(gz, gt(i[0], i[2])),
+    ],
+)
 
-add, sub, mul, true_div, int_div, mod, pow = (_elemwise(n) for n in (
-    "add", "sub", "mul", "true_div", "int_div", "mod", "pow"))
-maximum, minimum, neg, abs_, sgn, exp, expm1, log, log2, log10, log1p = (_elemwise(n) for n in (
-    "maximum", "minimum", "neg", "abs", "sgn", "exp", "expm1", "log", "log2", "log10", "log1p"))
-sqrt, sqr, tanh, sin, cos, sigmoid, softplus, floor, ceil = (_elemwise(n) for n in (
-    "sqrt", "sqr", "tanh", "sin", "cos", "sigmoid", "softplus", "floor", "ceil"))
-lt, gt, le, ge, eq, neq, and_, or_, xor, invert, switch = (_elemwise(n) for n in (
-    "lt", "gt", "le", "ge", "eq", "neq", "and_", "or_", "xor", "invert", "switch"))
+add, sub, mul, true_div, int_div, mod, pow = (
+    _elemwise(n) for n in ("add", "sub", "mul", "true_div", "int_div", "mod", "pow")
+)
+maximum, minimum, neg, abs_, sgn, exp, expm1, log, log2, log10, log1p = (
+    _elemwise(n)
+    for n in (
+        "maximum",
+        "minimum",
+        "neg",
+        "abs",
+        "sgn",
+        "exp",
+        "expm1",
+        "log",
+        "log2",
+        "log10",
+        "log1p",
+    )
+)
+sqrt, sqr, tanh, sin, cos, sigmoid, softplus, floor, ceil = (
+    _elemwise(n)
+    for n in ("sqrt", "sqr", "tanh", "sin", "cos", "sigmoid", "softplus", "floor", "ceil")
+)
+lt, gt, le, ge, eq, neq, and_, or_, xor, invert, switch = (
+    _elemwise(n)
+    for n in ("lt", "gt", "le", "ge", "eq", "neq", "and_", "or_", "xor", "invert", "switch")
+)
 div_proxy = true_div
 abs = abs_  # noqa: A001 - Theano's T.abs_ and T.abs are the same function
 sign = sgn
@@ -312,7 +458,9 @@ def clip(x, min, max):  # noqa: A002 - Theano's argument names
 def round(a, mode: str = "half_to_even"):  # noqa: A001
     """Round to the nearest integer, ties to even (NumPy's default) or ``half_away_from_zero``."""
     if mode not in ("half_to_even", "half_away_from_zero"):
-        raise ValueError(f"round: mode must be 'half_to_even' or 'half_away_from_zero', got {mode!r}")
+        raise ValueError(
+            f"round: mode must be 'half_to_even' or 'half_away_from_zero', got {mode!r}"
+        )
     return Elemwise(f"round_{mode}")(a)
 
 

@@ -5,6 +5,7 @@ part (NumPy releases the GIL in ufunc loops), writing straight into the output. 
 cache-sized blocks measured no faster on the project machine (its L3 holds these arrays).
 On CuPy the whole chain runs at once.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from ..op import Op
 from ..parallel import over_rows
 from .elemwise import SCALAR_OPS, Elemwise, _check_broadcast
 from .type import TensorType
+
 
 @dataclass(frozen=True)
 class FusedElemwise(Op):
@@ -54,8 +56,12 @@ class FusedElemwise(Op):
 
     def make_thunk(self, node: Apply, xp):
         out_type = node.outputs[0].type
-        strict = [(i, a) for i, x in enumerate(node.inputs) for a, b in enumerate(x.broadcastable)
-                  if not b]
+        strict = [
+            (i, a)
+            for i, x in enumerate(node.inputs)
+            for a, b in enumerate(x.broadcastable)
+            if not b
+        ]
 
         def thunk(*args):
             if len(args) > 1 and strict:
@@ -66,14 +72,18 @@ class FusedElemwise(Op):
                 return xp.asarray(self._evaluate(xp, args), dtype=out_type.dtype)
             # output in the memory layout of the largest input (channels-last stays)
             model = max(args, key=lambda a: a.size)
-            out = xp.empty_like(model, dtype=out_type.dtype) if model.shape == shape else \
-                xp.empty(shape, dtype=out_type.dtype)
+            out = (
+                xp.empty_like(model, dtype=out_type.dtype)
+                if model.shape == shape
+                else xp.empty(shape, dtype=out_type.dtype)
+            )
             rows = shape[0]
             sliced = [a.ndim == len(shape) and a.shape[0] == rows for a in args]
 
             def run(lo, hi):
-                out[lo:hi] = self._evaluate(xp, [a[lo:hi] if s else a
-                                                 for a, s in zip(args, sliced)])
+                out[lo:hi] = self._evaluate(
+                    xp, [a[lo:hi] if s else a for a, s in zip(args, sliced)]
+                )
 
             over_rows(xp, rows, size, run)
             return out
@@ -86,8 +96,12 @@ class FusedElemwise(Op):
 
 def _fusable(var, fgraph, pattern) -> bool:
     node = var.owner
-    return (node is not None and isinstance(node.op, Elemwise) and var.broadcastable == pattern
-            and fgraph.client_count(var) == 1)
+    return (
+        node is not None
+        and isinstance(node.op, Elemwise)
+        and var.broadcastable == pattern
+        and fgraph.client_count(var) == 1
+    )
 
 
 def fuse_elemwise(fgraph, report) -> None:
@@ -101,8 +115,13 @@ def fuse_elemwise(fgraph, report) -> None:
             while stack:  # the nodes whose only use is (transitively) the root
                 node = stack.pop()
                 group.append(node)
-                stack.extend(i.owner for i in node.inputs if _fusable(i, fgraph, pattern)
-                             and i.owner not in group and i.owner not in stack)
+                stack.extend(
+                    i.owner
+                    for i in node.inputs
+                    if _fusable(i, fgraph, pattern)
+                    and i.owner not in group
+                    and i.owner not in stack
+                )
             if len(group) < 2:
                 continue
             before = len(fgraph.toposort())

@@ -1,4 +1,5 @@
 """Matrix products: ``dot`` for vector and matrix combinations, and ``outer``."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,8 +18,10 @@ class Dot(Op):
     def make_node(self, x, y) -> Apply:
         x, y = as_tensor_variable(x), as_tensor_variable(y)
         if x.ndim not in (1, 2) or y.ndim not in (1, 2):
-            raise TypeError(f"Dot: needs vectors or matrices, got {x.type} and {y.type} "
-                            f"(use T.tensordot or reshape for more dims)")
+            raise TypeError(
+                f"Dot: needs vectors or matrices, got {x.type} and {y.type} "
+                f"(use T.tensordot or reshape for more dims)"
+            )
         dtype = upcast(x.dtype, y.dtype)
         x, y = cast(x, dtype), cast(y, dtype)
         bcast = x.broadcastable[:-1] + y.broadcastable[1:]
@@ -26,8 +29,10 @@ class Dot(Op):
 
     def perform(self, xp, x, y):
         if x.shape[-1] != y.shape[0]:
-            raise ValueError(f"Dot: shapes {x.shape} and {y.shape} are not aligned "
-                             f"({x.shape[-1]} != {y.shape[0]})")
+            raise ValueError(
+                f"Dot: shapes {x.shape} and {y.shape} are not aligned "
+                f"({x.shape[-1]} != {y.shape[0]})"
+            )
         return xp.dot(x, y)
 
     def infer_shape(self, node, input_shapes):
@@ -38,9 +43,9 @@ class Dot(Op):
         (x, y), (gz,) = inputs, output_grads
         if x.ndim == 1 and y.ndim == 1:  # gz is a scalar
             return [gz * y, gz * x]
-        if x.ndim == 1:                  # (n,) . (n, m) -> (m,)
+        if x.ndim == 1:  # (n,) . (n, m) -> (m,)
             return [dot(y, gz), outer(x, gz)]
-        if y.ndim == 1:                  # (k, n) . (n,) -> (k,)
+        if y.ndim == 1:  # (k, n) . (n,) -> (k,)
             return [outer(gz, y), dot(gz, x)]
         return [dot(gz, y.T), dot(x.T, gz)]
 

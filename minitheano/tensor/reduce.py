@@ -1,4 +1,5 @@
 """Reductions: ``sum prod max min`` (one ``Reduce`` op), ``argmax argmin``, ``mean var std``."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -232,5 +233,3 @@ def argmin(x, axis=None, keepdims=False):
 def max_and_argmax(x, axis=None):
     """``(max(x, axis), argmax(x, axis))``."""
     return max(x, axis), argmax(x, axis)
-
-

@@ -3,6 +3,7 @@
 Order matters: merging first lets later rules see shared subexpressions; canonical forms come
 before stabilization patterns; constant folding and elementwise fusion come last.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,8 +14,8 @@ from .elemwise import Elemwise
 from .shape import DimShuffle, Reshape
 from .type import constant
 
-
 # --- helpers -----------------------------------------------------------------------------------
+
 
 def _op_is(var, op_type, scalar_op=None):
     node = var.owner
@@ -39,6 +40,7 @@ def _same_type_or_none(new, old):
 
 
 # --- canonicalization --------------------------------------------------------------------------
+
 
 def remove_neutral_elements(fgraph, node):
     """``x * 1``, ``1 * x``, ``x + 0``, ``0 + x``, ``x - 0``, ``x / 1`` -> ``x``."""
@@ -85,8 +87,11 @@ def fold_dimshuffles(fgraph, node):
         inner = x.owner.op
         composed = tuple("x" if a == "x" else inner.new_order[a] for a in order)
         base = x.owner.inputs[0]
-        new = DimShuffle(base.broadcastable, composed)(base) if composed != tuple(
-            range(base.ndim)) else base
+        new = (
+            DimShuffle(base.broadcastable, composed)(base)
+            if composed != tuple(range(base.ndim))
+            else base
+        )
         return _same_type_or_none(new, node.outputs[0])
     return None
 
@@ -95,8 +100,11 @@ def fold_reshapes(fgraph, node):
     """``reshape(reshape(x, s1), s2)`` -> ``reshape(x, s2)``."""
     if isinstance(node.op, Reshape) and _op_is(node.inputs[0], Reshape):
         inner_x = node.inputs[0].owner.inputs[0]
-        new = Reshape(node.op.ndim).make_node(inner_x, node.inputs[1],
-                                             node.outputs[0].broadcastable).outputs[0]
+        new = (
+            Reshape(node.op.ndim)
+            .make_node(inner_x, node.inputs[1], node.outputs[0].broadcastable)
+            .outputs[0]
+        )
         return _same_type_or_none(new, node.outputs[0])
     return None
 
@@ -180,12 +188,20 @@ def index_make_vector(fgraph, node):
     return _same_type_or_none(vec.owner.inputs[entry[1]], node.outputs[0])
 
 
-CANONICALIZE = (remove_neutral_elements, remove_double_negation, remove_useless_cast,
-                fold_dimshuffles, fold_reshapes, cancel_division, shape_from_inputs,
-                index_make_vector)
+CANONICALIZE = (
+    remove_neutral_elements,
+    remove_double_negation,
+    remove_useless_cast,
+    fold_dimshuffles,
+    fold_reshapes,
+    cancel_division,
+    shape_from_inputs,
+    index_make_vector,
+)
 
 
 # --- constant folding ------------------------------------------------------------------------
+
 
 def constant_fold(fgraph, node):
     """Compute at compile time a node whose inputs are all constants."""

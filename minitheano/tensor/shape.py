@@ -1,4 +1,5 @@
 """Shape operations: ``shape``, ``dimshuffle``, ``reshape``, ``flatten`` and broadcast flags."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ class Shape(Op):
         return Apply(self, [x], [TensorType("int64", (False,))()])
 
     def perform(self, xp, x):
-        return np.asarray(x.shape, dtype="int64")
+        return xp.asarray(x.shape, dtype="int64")
 
     def infer_shape(self, node, input_shapes):
         return [(node.inputs[0].ndim,)]
@@ -49,8 +50,10 @@ class DimShuffle(Op):
         axes = [a for a in self.new_order if a != "x"]
         for a in axes:
             if not isinstance(a, (int, np.integer)) or not 0 <= a < ndim:
-                raise ValueError(f"dimshuffle{self.new_order}: {a!r} is not an axis of an input "
-                                 f"with {ndim} dims (use ints in 0..{ndim - 1} or 'x')")
+                raise ValueError(
+                    f"dimshuffle{self.new_order}: {a!r} is not an axis of an input "
+                    f"with {ndim} dims (use ints in 0..{ndim - 1} or 'x')"
+                )
         if len(set(axes)) != len(axes):
             raise ValueError(f"dimshuffle{self.new_order}: an axis appears twice")
         for a in range(ndim):
@@ -58,7 +61,8 @@ class DimShuffle(Op):
                 raise ValueError(
                     f"dimshuffle{self.new_order}: cannot drop dim {a} of an input with "
                     f"broadcastable={self.input_broadcastable}: only broadcastable dims "
-                    f"(known size 1) may be dropped")
+                    f"(known size 1) may be dropped"
+                )
 
     def __str__(self) -> str:
         return "DimShuffle{" + ",".join(str(a) for a in self.new_order) + "}"
@@ -71,8 +75,10 @@ class DimShuffle(Op):
         x = as_tensor_variable(x)
         if x.broadcastable != self.input_broadcastable:
             if x.ndim != len(self.input_broadcastable):
-                raise TypeError(f"{self}: expected an input with {len(self.input_broadcastable)} "
-                                f"dims, got {x.type}")
+                raise TypeError(
+                    f"{self}: expected an input with {len(self.input_broadcastable)} "
+                    f"dims, got {x.type}"
+                )
         bcast = tuple(True if a == "x" else x.broadcastable[a] for a in self.new_order)
         return Apply(self, [x], [TensorType(x.dtype, bcast)()])
 
@@ -100,7 +106,8 @@ class DimShuffle(Op):
         g = gz
         if len(kept_positions) != len(self.new_order):
             g = DimShuffle(gz.broadcastable, tuple(kept_positions))(
-                _force_broadcastable(gz, [i for i, a in enumerate(self.new_order) if a == "x"]))
+                _force_broadcastable(gz, [i for i, a in enumerate(self.new_order) if a == "x"])
+            )
         order = [None] * x.ndim
         for pos, a in enumerate(self.kept):
             order[a] = pos
@@ -136,20 +143,27 @@ class Rebroadcast(Op):
     def perform(self, xp, x):
         for axis, flag in self.axes:
             if flag and x.shape[axis] != 1:
-                raise ValueError(f"{self}: dim {axis} was declared broadcastable (size 1) but "
-                                 f"the input has shape {x.shape}")
+                raise ValueError(
+                    f"{self}: dim {axis} was declared broadcastable (size 1) but "
+                    f"the input has shape {x.shape}"
+                )
         return x
 
     def infer_shape(self, node, input_shapes):
-        return [tuple(1 if node.outputs[0].broadcastable[a] else s
-                      for a, s in enumerate(input_shapes[0]))]
+        return [
+            tuple(
+                1 if node.outputs[0].broadcastable[a] else s for a, s in enumerate(input_shapes[0])
+            )
+        ]
 
     def grad(self, inputs, outputs, output_grads):
         return [_match_broadcastable(output_grads[0], inputs[0].broadcastable)]
 
 
 def _match_broadcastable(g, broadcastable):
-    changes = tuple((a, b) for a, (b, gb) in enumerate(zip(broadcastable, g.broadcastable)) if b != gb)
+    changes = tuple(
+        (a, b) for a, (b, gb) in enumerate(zip(broadcastable, g.broadcastable)) if b != gb
+    )
     return Rebroadcast(changes)(g) if changes else g
 
 
@@ -161,13 +175,17 @@ def _force_broadcastable(g, axes):
 def addbroadcast(x, *axes):
     """``x`` with ``axes`` marked broadcastable (their size must be 1 at run time)."""
     x = as_tensor_variable(x)
-    return _match_broadcastable(x, tuple(True if a in axes else b for a, b in enumerate(x.broadcastable)))
+    return _match_broadcastable(
+        x, tuple(True if a in axes else b for a, b in enumerate(x.broadcastable))
+    )
 
 
 def unbroadcast(x, *axes):
     """``x`` with ``axes`` marked not broadcastable."""
     x = as_tensor_variable(x)
-    return _match_broadcastable(x, tuple(False if a in axes else b for a, b in enumerate(x.broadcastable)))
+    return _match_broadcastable(
+        x, tuple(False if a in axes else b for a, b in enumerate(x.broadcastable))
+    )
 
 
 def patternbroadcast(x, broadcastable):
@@ -190,8 +208,9 @@ class Reshape(Op):
             if shp.owner is not None and isinstance(shp.owner.op, MakeVector):
                 from ..graph import Constant
 
-                broadcastable = tuple(isinstance(e, Constant) and int(e.data) == 1
-                                      for e in shp.owner.inputs)
+                broadcastable = tuple(
+                    isinstance(e, Constant) and int(e.data) == 1 for e in shp.owner.inputs
+                )
             elif hasattr(shp, "data"):
                 broadcastable = tuple(int(s) == 1 for s in shp.data)
         return Apply(self, [x, shp], [TensorType(x.dtype, broadcastable)()])
@@ -202,13 +221,14 @@ class Reshape(Op):
         try:
             return x.reshape(tuple(int(s) for s in shp))
         except ValueError:
-            raise ValueError(f"Reshape: cannot reshape an array of shape {x.shape} "
-                             f"(size {x.size}) to {tuple(int(s) for s in shp)}") from None
+            raise ValueError(
+                f"Reshape: cannot reshape an array of shape {x.shape} "
+                f"(size {x.size}) to {tuple(int(s) for s in shp)}"
+            ) from None
 
     def infer_shape(self, node, input_shapes):
-        from .basic import prod_of
-
         from ..graph import Constant
+        from .basic import prod_of
 
         xshp = input_shapes[0]
         shp = node.inputs[1]
@@ -228,7 +248,10 @@ class Reshape(Op):
 
     def grad(self, inputs, outputs, output_grads):
         x, _ = inputs
-        return [reshape(output_grads[0], shape(x), ndim=x.ndim, broadcastable=x.broadcastable), None]
+        return [
+            reshape(output_grads[0], shape(x), ndim=x.ndim, broadcastable=x.broadcastable),
+            None,
+        ]
 
 
 @dataclass(frozen=True)
@@ -248,7 +271,9 @@ class MakeVector(Op):
         return Apply(self, scalars, [TensorType(self.dtype, (False,))()])
 
     def perform(self, xp, *scalars):
-        return xp.asarray([s for s in scalars], dtype=self.dtype).reshape(len(scalars))
+        if not scalars:
+            return xp.zeros(0, dtype=self.dtype)
+        return xp.stack([xp.asarray(s, dtype=self.dtype) for s in scalars])
 
     def infer_shape(self, node, input_shapes):
         return [(len(node.inputs),)]
@@ -259,7 +284,7 @@ class MakeVector(Op):
 
 
 def as_shape_vector(shape):
-    """A symbolic int64 vector for a shape given as a tuple/list of ints and scalars, or a vector."""
+    """A symbolic int64 vector for a shape given as ints and scalars, or as a vector."""
     from ..graph import Variable
 
     if isinstance(shape, Variable):
@@ -288,8 +313,9 @@ def reshape(x, newshape, ndim=None, broadcastable=None):
         elif shp.owner is not None and isinstance(shp.owner.op, Shape):
             ndim = shp.owner.inputs[0].ndim
         else:
-            raise ValueError("reshape: the new shape is a symbolic vector of unknown length; "
-                             "pass ndim=")
+            raise ValueError(
+                "reshape: the new shape is a symbolic vector of unknown length; pass ndim="
+            )
     return Reshape(ndim).make_node(x, shp, broadcastable).outputs[0]
 
 
@@ -303,7 +329,7 @@ class Flatten(Op):
         x = as_tensor_variable(x)
         if not 1 <= self.outdim <= max(x.ndim, 1):
             raise ValueError(f"flatten: ndim={self.outdim} must be in 1..{x.ndim} for {x.type}")
-        bcast = x.broadcastable[: self.outdim - 1] + (all(x.broadcastable[self.outdim - 1:]),)
+        bcast = x.broadcastable[: self.outdim - 1] + (all(x.broadcastable[self.outdim - 1 :]),)
         return Apply(self, [x], [TensorType(x.dtype, bcast)()])
 
     def perform(self, xp, x):
@@ -313,7 +339,7 @@ class Flatten(Op):
         from .basic import prod_of
 
         shp = input_shapes[0]
-        return [tuple(shp[: self.outdim - 1]) + (prod_of(shp[self.outdim - 1:]),)]
+        return [tuple(shp[: self.outdim - 1]) + (prod_of(shp[self.outdim - 1 :]),)]
 
     def grad(self, inputs, outputs, output_grads):
         x = inputs[0]

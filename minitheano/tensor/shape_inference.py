@@ -1,4 +1,5 @@
 """Symbolic shapes from the ops' ``infer_shape``: the shape of a variable without computing it."""
+
 from __future__ import annotations
 
 from .shape import shape

@@ -5,6 +5,7 @@ parts are the op's extra inputs. Entries: ``("slice", start, stop, step)`` with 
 ``None``, an int, or ``"?"`` (the next symbolic input); ``("int", v)``; ``("new",)`` for
 ``None``; ``("adv",)`` for an integer or boolean index array (the next symbolic input).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,8 +53,10 @@ def parse_index(x, index):
         else:
             var = as_tensor_variable(item) if not isinstance(item, Variable) else item
             if var.dtype not in DISCRETE_DTYPES:
-                raise TypeError(f"{x}[...]: index {item} has dtype {var.dtype}; indices must "
-                                f"be integers or booleans")
+                raise TypeError(
+                    f"{x}[...]: index {item} has dtype {var.dtype}; indices must "
+                    f"be integers or booleans"
+                )
             if var.ndim == 0 and var.dtype != "bool":
                 entries.append(("int", SYM))
             else:
@@ -61,11 +64,13 @@ def parse_index(x, index):
             consumed += var.ndim if var.dtype == "bool" else 1
             inputs.append(var)
     if consumed > x.ndim:
-        raise IndexError(f"{x}[...]: too many indices ({consumed}) for {x.type} with {x.ndim} dims")
+        raise IndexError(
+            f"{x}[...]: too many indices ({consumed}) for {x.type} with {x.ndim} dims"
+        )
     if any(e[0] == "ellipsis" for e in entries):
         pos = next(i for i, e in enumerate(entries) if e[0] == "ellipsis")
         fill = [("slice", None, None, None)] * (x.ndim - consumed)
-        entries = entries[:pos] + fill + entries[pos + 1:]
+        entries = entries[:pos] + fill + entries[pos + 1 :]
     return tuple(entries), inputs
 
 
@@ -116,8 +121,11 @@ def _output_type(x, idx_list, symbolic):
             dummy.append(None)
         else:
             v = next(adv)
-            dummy.append(np.ones((1,) * v.ndim, dtype=bool) if v.dtype == "bool"
-                         else np.zeros((1,) * v.ndim, dtype="int64"))
+            dummy.append(
+                np.ones((1,) * v.ndim, dtype=bool)
+                if v.dtype == "bool"
+                else np.zeros((1,) * v.ndim, dtype="int64")
+            )
     ndim = np.empty((1,) * x.ndim)[tuple(dummy)].ndim
     return TensorType(x.dtype, (False,) * ndim)
 
@@ -160,8 +168,12 @@ class Subtensor(Op):
         from .shape import MakeVector
 
         ndim = node.outputs[0].ndim
-        shp = IndexedShape(self.idx_list)(MakeVector("int64")(*input_shapes[0]) if input_shapes[0]
-                                          else constant(np.zeros(0, "int64")), *node.inputs[1:])
+        shp = IndexedShape(self.idx_list)(
+            MakeVector("int64")(*input_shapes[0])
+            if input_shapes[0]
+            else constant(np.zeros(0, "int64")),
+            *node.inputs[1:],
+        )
         return [tuple(shp[i] for i in range(ndim))]
 
     def grad(self, inputs, outputs, output_grads):
@@ -181,8 +193,11 @@ class IndexedShape(Op):
     idx_list: tuple
 
     def make_node(self, shp, *symbolic) -> Apply:
-        return Apply(self, [as_tensor_variable(shp)] + [as_tensor_variable(s) for s in symbolic],
-                     [TensorType("int64", (False,))()])
+        return Apply(
+            self,
+            [as_tensor_variable(shp)] + [as_tensor_variable(s) for s in symbolic],
+            [TensorType("int64", (False,))()],
+        )
 
     def perform(self, xp, shp, *symbolic):
         symbolic = [np.asarray(s.get() if hasattr(s, "get") else s) for s in symbolic]
@@ -207,14 +222,14 @@ class IncSubtensor(Op):
         symbolic = [as_tensor_variable(s) for s in symbolic]
         target = _output_type(x, self.idx_list, symbolic)
         if y.ndim > target.ndim:
-            raise TypeError(f"{self}: the value {y.type} has more dims than x[...] "
-                            f"({target})")
+            raise TypeError(f"{self}: the value {y.type} has more dims than x[...] ({target})")
         from .elemwise import cast
         from .type import upcast
 
         if upcast(x.dtype, y.dtype) != x.dtype:
-            raise TypeError(f"{self}: cannot put a {y.dtype} value into {x.type} without loss; "
-                            f"cast it first")
+            raise TypeError(
+                f"{self}: cannot put a {y.dtype} value into {x.type} without loss; cast it first"
+            )
         return Apply(self, [x, cast(y, x.dtype)] + symbolic, [x.type()])
 
     def perform(self, xp, x, y, *symbolic):
@@ -223,7 +238,8 @@ class IncSubtensor(Op):
         if self.set_instead_of_inc:
             out[index] = y
         elif is_advanced(self.idx_list) and any(
-                getattr(i, "dtype", None) is not None and i.dtype != bool for i in index):
+            getattr(i, "dtype", None) is not None and i.dtype != bool for i in index
+        ):
             from ..backend import scatter_add
 
             scatter_add(xp, out, index, y)
@@ -264,13 +280,15 @@ def subtensor(x, index):
 def _inc_or_set(x, y, set_instead_of_inc, what):
     node = getattr(x, "owner", None)
     if node is None or not isinstance(node.op, Subtensor):
-        raise TypeError(f"{what}(x, y): x must be the result of indexing a tensor, e.g. "
-                        f"{what}(a[2:], y); got {x}")
+        raise TypeError(
+            f"{what}(x, y): x must be the result of indexing a tensor, e.g. "
+            f"{what}(a[2:], y); got {x}"
+        )
     return IncSubtensor(node.op.idx_list, set_instead_of_inc)(node.inputs[0], y, *node.inputs[1:])
 
 
 def set_subtensor(x, y, inplace=False, tolerate_inplace_aliasing=False):
-    """The tensor indexed by ``x`` with that part replaced by ``y``: ``set_subtensor(a[2:], 0)``."""
+    """The tensor indexed by ``x``, that part replaced by ``y``: ``set_subtensor(a[2:], 0)``."""
     return _inc_or_set(x, y, True, "set_subtensor")
 
 

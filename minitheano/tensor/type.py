@@ -1,4 +1,5 @@
 """``TensorType``, dtype rules and the conversion of Python/NumPy values to graph variables."""
+
 from __future__ import annotations
 
 import numbers
@@ -8,8 +9,22 @@ import numpy as np
 
 from ..config import config
 
-ALL_DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-              "float16", "float32", "float64", "complex64", "complex128")
+ALL_DTYPES = (
+    "bool",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float16",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
+)
 INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
 FLOAT_DTYPES = ("float16", "float32", "float64")
 DISCRETE_DTYPES = ("bool",) + INT_DTYPES
@@ -58,8 +73,11 @@ class TensorType:
 
     def __str__(self) -> str:
         kind = _NDIM_NAMES.get(self.ndim, f"{self.ndim}d")
-        pattern = "" if all(not b for b in self.broadcastable) or self.ndim == 0 else \
-            "(" + ", ".join("True" if b else "False" for b in self.broadcastable) + ")"
+        pattern = (
+            ""
+            if all(not b for b in self.broadcastable) or self.ndim == 0
+            else "(" + ", ".join("True" if b else "False" for b in self.broadcastable) + ")"
+        )
         if pattern:
             return f"TensorType({self.dtype}, {pattern})"
         return f"TensorType({self.dtype}, {kind})"
@@ -88,7 +106,8 @@ class TensorType:
                     raise TypeError(
                         f"{what}: cannot convert a {arr.dtype} array to {self} without loss "
                         f"(cast it, e.g. numpy.asarray(value, dtype='{self.dtype}'), or pass "
-                        f"allow_input_downcast=True)")
+                        f"allow_input_downcast=True)"
+                    )
         else:
             raw = np.asarray(value)
             if raw.dtype == object:
@@ -99,22 +118,34 @@ class TensorType:
             if not (lossless or allow_downcast or (allow_downcast is None and pyfloat_to_floatx)):
                 raise TypeError(
                     f"{what}: value {value!r} cannot be represented exactly as {self.dtype} "
-                    f"(for {self}); pass allow_input_downcast=True to allow the cast")
+                    f"(for {self}); pass allow_input_downcast=True to allow the cast"
+                )
         if arr.ndim != self.ndim:
-            raise TypeError(f"{what}: expected {self} (ndim {self.ndim}), got an array with "
-                            f"ndim {arr.ndim} and shape {arr.shape}")
+            raise TypeError(
+                f"{what}: expected {self} (ndim {self.ndim}), got an array with "
+                f"ndim {arr.ndim} and shape {arr.shape}"
+            )
         for axis, (b, n) in enumerate(zip(self.broadcastable, arr.shape)):
             if b and n != 1:
-                raise TypeError(f"{what}: {self} has a broadcastable dim {axis} (size 1), "
-                                f"but got shape {arr.shape}")
+                raise TypeError(
+                    f"{what}: {self} has a broadcastable dim {axis} (size 1), "
+                    f"but got shape {arr.shape}"
+                )
         return arr
 
 
 def _values_equal(a, b) -> bool:
     with np.errstate(invalid="ignore", over="ignore"):
         try:
-            return bool(np.all((a == b) | (np.isnan(a.astype("float64", copy=False))
-                                          & np.isnan(b.astype("float64", copy=False)))))
+            return bool(
+                np.all(
+                    (a == b)
+                    | (
+                        np.isnan(a.astype("float64", copy=False))
+                        & np.isnan(b.astype("float64", copy=False))
+                    )
+                )
+            )
         except TypeError:
             return bool(np.all(a == b))
 
@@ -150,7 +181,9 @@ def constant_array(value, dtype=None) -> np.ndarray:
     if arr.dtype == np.float64:
         arr = arr.astype(config.floatX)
     elif arr.dtype.kind == "i" and arr.size:
-        arr = arr.astype(np.result_type(*[smallest_int_dtype(int(v)) for v in (arr.min(), arr.max())]))
+        arr = arr.astype(
+            np.result_type(*[smallest_int_dtype(int(v)) for v in (arr.min(), arr.max())])
+        )
     if arr.dtype == object:
         raise TypeError(f"cannot make a tensor constant from {value!r}")
     return arr
@@ -165,8 +198,9 @@ def constant(value, name=None, ndim=None, dtype=None):
         if data.ndim > ndim:
             raise ValueError(f"constant {value!r} has more than {ndim} dims")
         data = data.reshape((1,) * (ndim - data.ndim) + data.shape)
-    return TensorConstant(TensorType(data.dtype.name, tuple(s == 1 for s in data.shape)), data,
-                          name=name)
+    return TensorConstant(
+        TensorType(data.dtype.name, tuple(s == 1 for s in data.shape)), data, name=name
+    )
 
 
 def as_tensor_variable(x, name=None, ndim=None):

@@ -3,11 +3,13 @@
 Everything here is strided views plus vectorised array calls (no per-pixel Python loop), and it
 runs unchanged on NumPy and CuPy: ``xp`` is passed in.
 """
+
 from __future__ import annotations
 
 
-def out_size(size: int, window: int, stride: int, pad_before: int, pad_after: int,
-             dilation: int = 1) -> int:
+def out_size(
+    size: int, window: int, stride: int, pad_before: int, pad_after: int, dilation: int = 1
+) -> int:
     """Number of window positions along an axis of ``size`` (after padding)."""
     extent = (window - 1) * dilation + 1
     return (size + pad_before + pad_after - extent) // stride + 1
@@ -24,7 +26,7 @@ def pad_last2(xp, x, pads, value=0):
     shape = x.shape[:-2] + (x.shape[-2] + top + bottom, x.shape[-1] + left + right)
     out = xp.empty_like(x, shape=shape) if hasattr(xp, "empty_like") else xp.empty(shape, x.dtype)
     out[...] = value
-    out[..., top: top + x.shape[-2], left: left + x.shape[-1]] = x
+    out[..., top : top + x.shape[-2], left : left + x.shape[-1]] = x
     return out
 
 
@@ -32,7 +34,9 @@ def shifted_view(x, i, j, oh, ow, stride, dilation=(1, 1)):
     """The view of ``x`` that window offset ``(i, j)`` sees at every output position."""
     sh, sw = stride
     dh, dw = dilation
-    return x[..., i * dh: i * dh + sh * (oh - 1) + 1: sh, j * dw: j * dw + sw * (ow - 1) + 1: sw]
+    return x[
+        ..., i * dh : i * dh + sh * (oh - 1) + 1 : sh, j * dw : j * dw + sw * (ow - 1) + 1 : sw
+    ]
 
 
 def channels_last(x) -> bool:
@@ -56,7 +60,8 @@ def im2col(xp, x, kh, kw, oh, ow, stride, dilation):
     if channels_last(x):
         sB, sC, sH, sW = x.strides
         view = xp.lib.stride_tricks.as_strided(
-            x, shape=(B, oh, ow, kh, kw, C), strides=(sB, sH * sh, sW * sw, sH * dh, sW * dw, sC))
+            x, shape=(B, oh, ow, kh, kw, C), strides=(sB, sH * sh, sW * sw, sH * dh, sW * dw, sC)
+        )
         cols = xp.empty(view.shape, dtype=x.dtype)
 
         def copy(lo, hi):
@@ -70,8 +75,9 @@ def im2col(xp, x, kh, kw, oh, ow, stride, dilation):
         part = x[lo:hi]
         for i in range(kh):
             for j in range(kw):
-                cols_t[i, j, :, lo:hi] = shifted_view(part, i, j, oh, ow, stride,
-                                                      dilation).transpose(1, 0, 2, 3)
+                cols_t[i, j, :, lo:hi] = shifted_view(
+                    part, i, j, oh, ow, stride, dilation
+                ).transpose(1, 0, 2, 3)
 
     over_rows(xp, B, cols_t.size, copy_t)
     return cols_t.reshape(kh * kw * C, B * oh * ow).T

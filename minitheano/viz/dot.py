@@ -5,6 +5,7 @@ shared variables cyan, constants grey), Apply nodes are ellipses coloured by op 
 edges carry the dtype and shape of the value they carry. Updates are dashed edges from the
 update expression back to its shared variable.
 """
+
 from __future__ import annotations
 
 import html
@@ -13,23 +14,39 @@ from dataclasses import dataclass, field
 from ..graph import Constant, Variable, toposort
 from ..shared import SharedVariable
 
-OP_COLORS = {"Elemwise": "#FFAABB", "FusedElemwise": "#FF8899", "Subtensor": "#FFAAFF",
-             "IncSubtensor": "#EEAAFF", "Alloc": "#FFAA22", "Shape": "#CC9966",
-             "Dot": "#AADDFF", "Conv2d": "#99CCFF", "Conv2dWithCols": "#99CCFF",
-             "Conv2dGradWeights": "#77BBEE", "Conv2dGradWeightsFromCols": "#77BBEE",
-             "Conv2dGradInputs": "#77BBEE", "Pool": "#BBEEAA", "MaxPoolGrad": "#99DD88",
-             "Reduce": "#FFEE99"}
-VAR_COLORS = {"input": "green", "output": "dodgerblue", "shared": "cyan", "constant": "grey80",
-              "update": "cyan3"}
+OP_COLORS = {
+    "Elemwise": "#FFAABB",
+    "FusedElemwise": "#FF8899",
+    "Subtensor": "#FFAAFF",
+    "IncSubtensor": "#EEAAFF",
+    "Alloc": "#FFAA22",
+    "Shape": "#CC9966",
+    "Dot": "#AADDFF",
+    "Conv2d": "#99CCFF",
+    "Conv2dWithCols": "#99CCFF",
+    "Conv2dGradWeights": "#77BBEE",
+    "Conv2dGradWeightsFromCols": "#77BBEE",
+    "Conv2dGradInputs": "#77BBEE",
+    "Pool": "#BBEEAA",
+    "MaxPoolGrad": "#99DD88",
+    "Reduce": "#FFEE99",
+}
+VAR_COLORS = {
+    "input": "green",
+    "output": "dodgerblue",
+    "shared": "cyan",
+    "constant": "grey80",
+    "update": "cyan3",
+}
 
 
 @dataclass
 class DotOptions:
-    compact: bool = True              # hide unnamed intermediate variables (edges join ops)
-    with_ids: bool = False            # number the nodes
-    high_contrast: bool = True        # filled shapes
+    compact: bool = True  # hide unnamed intermediate variables (edges join ops)
+    with_ids: bool = False  # number the nodes
+    high_contrast: bool = True  # filled shapes
     var_with_name_simple: bool = False  # named variables show only their name
-    shapes: dict = field(default_factory=dict)   # id(variable) -> shape seen at run time
+    shapes: dict = field(default_factory=dict)  # id(variable) -> shape seen at run time
     node_times: dict = field(default_factory=dict)  # id(apply) -> seconds (profile overlay)
     rankdir: str = "TB"
 
@@ -82,8 +99,12 @@ def _shape_text(var, opts: DotOptions) -> str:
     shape = opts.shapes.get(id(var))
     if shape is not None:
         return str(tuple(shape))
-    return "(" + ", ".join("1" if b else "?" for b in var.broadcastable) + \
-        ("," if var.ndim == 1 else "") + ")"
+    return (
+        "("
+        + ", ".join("1" if b else "?" for b in var.broadcastable)
+        + ("," if var.ndim == 1 else "")
+        + ")"
+    )
 
 
 def _group_of(node) -> str | None:
@@ -103,8 +124,14 @@ def heat_color(fraction: float) -> str:
     return f"#ff{g:02x}{g:02x}"
 
 
-def graph_to_dot(obj, opts: DotOptions | None = None, name: str = "G", cluster_prefix: str = "",
-                 as_subgraph: bool = False, meta: dict | None = None) -> str:
+def graph_to_dot(
+    obj,
+    opts: DotOptions | None = None,
+    name: str = "G",
+    cluster_prefix: str = "",
+    as_subgraph: bool = False,
+    meta: dict | None = None,
+) -> str:
     """The DOT text of a variable, a list of variables or a compiled function.
 
     ``meta``, when given, is filled with one record per drawn node (op, type, shape, source
@@ -149,11 +176,18 @@ def graph_to_dot(obj, opts: DotOptions | None = None, name: str = "G", cluster_p
             text = f"{node_id(var)}: {text}"
         color = VAR_COLORS.get(kind, "white")
         tooltip = f"{kind} {var.type} shape {_shape_text(var, opts)}"
-        meta[node_id(var)] = {"kind": kind, "name": str(var), "type": str(var.type),
-                              "shape": _shape_text(var, opts), "group": None}
-        lines.append(f'  {node_id(var)} [id="{node_id(var)}", shape=box, style={style}, '
-                     f'fillcolor="{color}", label="{_label(text)}", tooltip="{_label(tooltip)}", '
-                     f'class="var {kind}"];')
+        meta[node_id(var)] = {
+            "kind": kind,
+            "name": str(var),
+            "type": str(var.type),
+            "shape": _shape_text(var, opts),
+            "group": None,
+        }
+        lines.append(
+            f'  {node_id(var)} [id="{node_id(var)}", shape=box, style={style}, '
+            f'fillcolor="{color}", label="{_label(text)}", tooltip="{_label(tooltip)}", '
+            f'class="var {kind}"];'
+        )
 
     groups: dict[str, list[str]] = {}
     for k, node in enumerate(nodes):
@@ -170,12 +204,18 @@ def graph_to_dot(obj, opts: DotOptions | None = None, name: str = "G", cluster_p
         tooltip = f"{node.op} built at {node.source}"
         group = _group_of(node)
         meta[node_id(node)] = {
-            "kind": "apply", "op": str(node.op), "source": node.source, "group": group,
+            "kind": "apply",
+            "op": str(node.op),
+            "source": node.source,
+            "group": group,
             "outputs": [f"{o.type} {_shape_text(o, opts)}" for o in node.outputs],
-            "time_ms": None if seconds is None else round(seconds * 1e3, 3)}
-        entry = (f'  {node_id(node)} [id="{node_id(node)}", shape=ellipse, style={style}, '
-                 f'fillcolor="{color}", label="{_label(label)}", tooltip="{_label(tooltip)}", '
-                 f'class="apply"{extra}];')
+            "time_ms": None if seconds is None else round(seconds * 1e3, 3),
+        }
+        entry = (
+            f'  {node_id(node)} [id="{node_id(node)}", shape=ellipse, style={style}, '
+            f'fillcolor="{color}", label="{_label(label)}", tooltip="{_label(tooltip)}", '
+            f'class="apply"{extra}];'
+        )
         if group:
             groups.setdefault(group, []).append(entry)
         else:
@@ -201,17 +241,23 @@ def graph_to_dot(obj, opts: DotOptions | None = None, name: str = "G", cluster_p
     for shared_var, value in updates:
         src = source_of(value)
         emit_var(shared_var)
-        lines.append(f'  {src} -> {node_id(shared_var)} [style=dashed, color="red", '
-                     f'label="update", fontsize=9, constraint=false];')
+        lines.append(
+            f'  {src} -> {node_id(shared_var)} [style=dashed, color="red", '
+            f'label="update", fontsize=9, constraint=false];'
+        )
     for out in outputs:
         if out.owner is None:
             emit_var(out)
     for k, (group, entries) in enumerate(sorted(groups.items())):
-        lines.append(f'  subgraph cluster_{cluster_prefix}{k} {{ label="{_label(group)}"; '
-                     f'id="cluster_{_label(group)}"; style=rounded; color=grey50;')
+        lines.append(
+            f'  subgraph cluster_{cluster_prefix}{k} {{ label="{_label(group)}"; '
+            f'id="cluster_{_label(group)}"; style=rounded; color=grey50;'
+        )
         lines.extend("  " + e for e in entries)
         lines.append("  }")
-    head = (f"subgraph cluster_{name} {{" if as_subgraph else f"digraph {name} {{") + \
-        f'\n  rankdir={opts.rankdir}; node [fontname="Helvetica", fontsize=11]; ' \
+    head = (
+        (f"subgraph cluster_{name} {{" if as_subgraph else f"digraph {name} {{")
+        + f'\n  rankdir={opts.rankdir}; node [fontname="Helvetica", fontsize=11]; '
         f'edge [fontname="Helvetica"];'
+    )
     return "\n".join([head] + lines + ["}"])

@@ -1,4 +1,5 @@
 """``pydotprint``: draw a graph to an image with Graphviz (Python ``graphviz`` + ``dot``)."""
+
 from __future__ import annotations
 
 import shutil
@@ -17,17 +18,31 @@ def render(dot_text: str, format: str = "png") -> bytes:
     except ImportError as exc:
         raise GraphvizMissingError(
             "drawing graphs needs the graphviz Python package: pip install 'minitheano[viz]' "
-            "(and Graphviz's dot program: apt-get install graphviz)") from exc
+            "(and Graphviz's dot program: apt-get install graphviz)"
+        ) from exc
     if shutil.which("dot") is None:
-        raise GraphvizMissingError("Graphviz's dot program was not found on PATH: install it "
-                                   "(apt-get install graphviz, brew install graphviz)")
+        raise GraphvizMissingError(
+            "Graphviz's dot program was not found on PATH: install it "
+            "(apt-get install graphviz, brew install graphviz)"
+        )
     return graphviz.Source(dot_text).pipe(format=format)
 
 
-def pydotprint(fct, outfile=None, compact=True, format="png", with_ids=False,
-               high_contrast=True, cond_highlight=None, colorCodes=None,
-               max_label_size=70, scan_graphs=False, var_with_name_simple=False,
-               print_output_file=True, return_image=False):
+def pydotprint(
+    fct,
+    outfile=None,
+    compact=True,
+    format="png",
+    with_ids=False,
+    high_contrast=True,
+    cond_highlight=None,
+    colorCodes=None,
+    max_label_size=70,
+    scan_graphs=False,
+    var_with_name_simple=False,
+    print_output_file=True,
+    return_image=False,
+):
     """Draw a compiled function or variables as an image (Theano's signature).
 
     Variables are boxes (inputs green, outputs blue, shared variables cyan, constants grey),
@@ -36,8 +51,12 @@ def pydotprint(fct, outfile=None, compact=True, format="png", with_ids=False,
     shows its time, coloured from white to red. Writes ``outfile`` (default
     ``minitheano.pydotprint.<format>``) or, with ``return_image``, returns the image bytes.
     """
-    opts = DotOptions(compact=compact, with_ids=with_ids, high_contrast=high_contrast,
-                      var_with_name_simple=var_with_name_simple)
+    opts = DotOptions(
+        compact=compact,
+        with_ids=with_ids,
+        high_contrast=high_contrast,
+        var_with_name_simple=var_with_name_simple,
+    )
     image = render(graph_to_dot(fct, opts), format=format)
     if return_image:
         return image

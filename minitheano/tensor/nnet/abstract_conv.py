@@ -5,6 +5,7 @@ Layout: NCHW inputs, ``(K, C, kh, kw)`` filters. The forward pass is one im2col 
 GEMM; its output is returned as an NCHW view of channels-last memory, which the next elementwise
 ops, pooling and convolution keep (NumPy preserves memory order), so no transposes are copied.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,15 +16,17 @@ from ...parallel import over_rows
 from ..elemwise import cast
 from ..shape import shape
 from ..type import FLOAT_DTYPES, TensorType, as_tensor_variable, upcast
-from ..windows import im2col, out_size, pad_last2
+from ..windows import im2col, pad_last2
 
 
 def normalize_border_mode(border_mode):
     """``'valid' | 'full' | 'half'`` or a pair of non-negative ints (an int means both)."""
     if isinstance(border_mode, str):
         if border_mode not in ("valid", "full", "half"):
-            raise ValueError(f"conv2d: border_mode must be 'valid', 'full', 'half', an int or a "
-                             f"pair of ints, got {border_mode!r}")
+            raise ValueError(
+                f"conv2d: border_mode must be 'valid', 'full', 'half', an int or a "
+                f"pair of ints, got {border_mode!r}"
+            )
         return border_mode
     if isinstance(border_mode, int):
         border_mode = (border_mode, border_mode)
@@ -32,7 +35,9 @@ def normalize_border_mode(border_mode):
     except TypeError:
         raise ValueError(f"conv2d: invalid border_mode {border_mode!r}") from None
     if len(pads) != 2 or min(pads) < 0:
-        raise ValueError(f"conv2d: border_mode pads must be two non-negative ints, got {border_mode!r}")
+        raise ValueError(
+            f"conv2d: border_mode pads must be two non-negative ints, got {border_mode!r}"
+        )
     return pads
 
 
@@ -65,8 +70,7 @@ class BaseConv(Op):
 
     def __str__(self) -> str:
         flip = "" if self.filter_flip else ", no flip"
-        return (f"{type(self).__name__}{{{self.border_mode}, subsample={self.subsample}"
-                f"{flip}}}")
+        return f"{type(self).__name__}{{{self.border_mode}, subsample={self.subsample}{flip}}}"
 
     def pads(self, kh, kw):
         """Padding of the input's rows and columns (works on ints and symbolic scalars)."""
@@ -82,26 +86,37 @@ class BaseConv(Op):
     def output_hw(self, h, w, kh, kw):
         ph, pw = self.pads(kh, kw)
         (sh, sw), (dh, dw) = self.subsample, self.filter_dilation
-        return ((h + 2 * ph - ((kh - 1) * dh + 1)) // sh + 1,
-                (w + 2 * pw - ((kw - 1) * dw + 1)) // sw + 1)
+        return (
+            (h + 2 * ph - ((kh - 1) * dh + 1)) // sh + 1,
+            (w + 2 * pw - ((kw - 1) * dw + 1)) // sw + 1,
+        )
 
     def check_shapes(self, x_shape, w_shape):
         """Run-time check of the real shapes against each other and the declared ones."""
-        for declared, real, what in ((self.input_shape, x_shape, "input_shape"),
-                                     (self.filter_shape, w_shape, "filter_shape")):
-            if declared is not None and any(d is not None and d != r
-                                            for d, r in zip(declared, real)):
-                raise ValueError(f"conv2d: the {what.split('_')[0]} has shape {tuple(real)} "
-                                 f"but {what}={declared} was declared")
+        for declared, real, what in (
+            (self.input_shape, x_shape, "input_shape"),
+            (self.filter_shape, w_shape, "filter_shape"),
+        ):
+            if declared is not None and any(
+                d is not None and d != r for d, r in zip(declared, real)
+            ):
+                raise ValueError(
+                    f"conv2d: the {what.split('_')[0]} has shape {tuple(real)} "
+                    f"but {what}={declared} was declared"
+                )
         if x_shape[1] != w_shape[1]:
-            raise ValueError(f"conv2d: the input has {x_shape[1]} channels (shape "
-                             f"{tuple(x_shape)}) but the filters expect {w_shape[1]} (filter "
-                             f"shape {tuple(w_shape)})")
+            raise ValueError(
+                f"conv2d: the input has {x_shape[1]} channels (shape "
+                f"{tuple(x_shape)}) but the filters expect {w_shape[1]} (filter "
+                f"shape {tuple(w_shape)})"
+            )
         oh, ow = self.output_hw(x_shape[2], x_shape[3], w_shape[2], w_shape[3])
         if oh < 1 or ow < 1:
-            raise ValueError(f"conv2d: filters {tuple(w_shape)} do not fit the input "
-                             f"{tuple(x_shape)} with border_mode={self.border_mode!r} "
-                             f"(output would be {oh}x{ow})")
+            raise ValueError(
+                f"conv2d: filters {tuple(w_shape)} do not fit the input "
+                f"{tuple(x_shape)} with border_mode={self.border_mode!r} "
+                f"(output would be {oh}x{ow})"
+            )
         return oh, ow
 
     def _prepare(self, xp, x, kh, kw):
@@ -118,8 +133,9 @@ class BaseConv(Op):
         """The convolution and the im2col matrix it multiplied: ``(out, cols)``."""
         K, C, kh, kw = w.shape
         oh, ow = self.check_shapes(x.shape, w.shape)
-        cols = im2col(xp, self._prepare(xp, x, kh, kw), kh, kw, oh, ow, self.subsample,
-                      self.filter_dilation)
+        cols = im2col(
+            xp, self._prepare(xp, x, kh, kw), kh, kw, oh, ow, self.subsample, self.filter_dilation
+        )
         wmat = self._oriented(w).transpose(2, 3, 1, 0).reshape(kh * kw * C, K)
         out = cols @ wmat
         return out.reshape(x.shape[0], oh, ow, K).transpose(0, 3, 1, 2), cols
@@ -134,8 +150,9 @@ class BaseConv(Op):
 
 def _check_tensor4(var, what, op):
     if var.ndim != 4:
-        raise TypeError(f"{op}: {what} must be a 4-d tensor (batch, channels, rows, columns), got "
-                        f"{var.type}")
+        raise TypeError(
+            f"{op}: {what} must be a 4-d tensor (batch, channels, rows, columns), got {var.type}"
+        )
     if var.dtype not in FLOAT_DTYPES:
         raise TypeError(f"{op}: {what} must be float, got {var.type}")
 
@@ -176,17 +193,21 @@ class Conv2dGradWeights(BaseConv):
         _check_tensor4(x, "the input", str(self))
         _check_tensor4(gz, "the output gradient", str(self))
         dtype = upcast(x.dtype, gz.dtype)
-        return Apply(self, [cast(x, dtype), cast(gz, dtype), w_shape],
-                     [TensorType(dtype, (False,) * 4)()])
+        return Apply(
+            self, [cast(x, dtype), cast(gz, dtype), w_shape], [TensorType(dtype, (False,) * 4)()]
+        )
 
     def perform(self, xp, x, gz, w_shape):
         K, C, kh, kw = (int(s) for s in w_shape)
         oh, ow = self.check_shapes(x.shape, (K, C, kh, kw))
         if gz.shape != (x.shape[0], K, oh, ow):
-            raise ValueError(f"{self}: the output gradient has shape {gz.shape}, expected "
-                             f"{(x.shape[0], K, oh, ow)}")
-        cols = im2col(xp, self._prepare(xp, x, kh, kw), kh, kw, oh, ow, self.subsample,
-                      self.filter_dilation)
+            raise ValueError(
+                f"{self}: the output gradient has shape {gz.shape}, expected "
+                f"{(x.shape[0], K, oh, ow)}"
+            )
+        cols = im2col(
+            xp, self._prepare(xp, x, kh, kw), kh, kw, oh, ow, self.subsample, self.filter_dilation
+        )
         return self.weights_grad_from_cols(xp, cols, gz, (K, C, kh, kw))
 
     def infer_shape(self, node, input_shapes):
@@ -208,16 +229,18 @@ class Conv2dGradInputs(BaseConv):
         _check_tensor4(w, "the filters", str(self))
         _check_tensor4(gz, "the output gradient", str(self))
         dtype = upcast(w.dtype, gz.dtype)
-        return Apply(self, [cast(w, dtype), cast(gz, dtype), x_shape],
-                     [TensorType(dtype, (False,) * 4)()])
+        return Apply(
+            self, [cast(w, dtype), cast(gz, dtype), x_shape], [TensorType(dtype, (False,) * 4)()]
+        )
 
     def perform(self, xp, w, gz, x_shape):
         B, C, H, W = (int(s) for s in x_shape)
         K, _, kh, kw = w.shape
         oh, ow = self.check_shapes((B, C, H, W), w.shape)
         if gz.shape != (B, K, oh, ow):
-            raise ValueError(f"{self}: the output gradient has shape {gz.shape}, expected "
-                             f"{(B, K, oh, ow)}")
+            raise ValueError(
+                f"{self}: the output gradient has shape {gz.shape}, expected {(B, K, oh, ow)}"
+            )
         ph, pw = self.pads(kh, kw)
         (sh, sw), (dh, dw) = self.subsample, self.filter_dilation
         w = self._oriented(w)
@@ -230,11 +253,19 @@ class Conv2dGradInputs(BaseConv):
         for i in range(kh):
             for j in range(kw):
                 xp.matmul(gz_mat, w[:, :, i, j], out=block)  # BLAS uses every core here
-                target = gx[:, i * dh: i * dh + sh * (oh - 1) + 1: sh,
-                            j * dw: j * dw + sw * (ow - 1) + 1: sw, :]
-                over_rows(xp, B, block.size, lambda lo, hi: xp.add(
-                    target[lo:hi], block_4d[lo:hi], out=target[lo:hi]))
-        return gx[:, ph: ph + H, pw: pw + W, :].transpose(0, 3, 1, 2)
+                target = gx[
+                    :,
+                    i * dh : i * dh + sh * (oh - 1) + 1 : sh,
+                    j * dw : j * dw + sw * (ow - 1) + 1 : sw,
+                    :,
+                ]
+                over_rows(
+                    xp,
+                    B,
+                    block.size,
+                    lambda lo, hi, t=target: xp.add(t[lo:hi], block_4d[lo:hi], out=t[lo:hi]),
+                )
+        return gx[:, ph : ph + H, pw : pw + W, :].transpose(0, 3, 1, 2)
 
     def infer_shape(self, node, input_shapes):
         x_shape = node.inputs[2]
@@ -281,8 +312,10 @@ class Conv2dGradWeightsFromCols(BaseConv):
     def perform(self, xp, cols, gz, w_shape):
         w_shape = tuple(int(s) for s in w_shape)
         if gz.shape[1] != w_shape[0] or cols.shape[0] != gz.size // gz.shape[1]:
-            raise ValueError(f"{self}: output gradient {gz.shape} does not match the filters "
-                             f"{w_shape} and columns {cols.shape}")
+            raise ValueError(
+                f"{self}: output gradient {gz.shape} does not match the filters "
+                f"{w_shape} and columns {cols.shape}"
+            )
         return self.weights_grad_from_cols(xp, cols, gz, w_shape)
 
     def infer_shape(self, node, input_shapes):
@@ -290,9 +323,20 @@ class Conv2dGradWeightsFromCols(BaseConv):
         return [tuple(w_shape[i] for i in range(4))]
 
 
-def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode="valid",
-           subsample=(1, 1), filter_flip=True, image_shape=None, filter_dilation=(1, 1),
-           num_groups=1, unshared=False, **kwargs):
+def conv2d(
+    input,
+    filters,
+    input_shape=None,
+    filter_shape=None,
+    border_mode="valid",
+    subsample=(1, 1),
+    filter_flip=True,
+    image_shape=None,
+    filter_dilation=(1, 1),
+    num_groups=1,
+    unshared=False,
+    **kwargs,
+):
     """2-D convolution of a batch of images with a bank of filters (Theano's ``nnet.conv2d``).
 
     ``input`` is ``(batch, channels, rows, cols)``, ``filters`` is ``(n_filters, channels, rows,
@@ -305,8 +349,9 @@ def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode="val
     if image_shape is not None:
         import warnings
 
-        warnings.warn("conv2d: image_shape is deprecated, use input_shape", DeprecationWarning,
-                      stacklevel=2)
+        warnings.warn(
+            "conv2d: image_shape is deprecated, use input_shape", DeprecationWarning, stacklevel=2
+        )
         if input_shape is not None:
             raise ValueError("conv2d: give input_shape or its old name image_shape, not both")
         input_shape = image_shape
@@ -314,11 +359,22 @@ def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode="val
         raise NotImplementedError("conv2d: grouped and unshared convolutions are not supported")
     input_shape = _declared(input_shape, "input_shape")
     filter_shape = _declared(filter_shape, "filter_shape")
-    if input_shape and filter_shape and None not in (input_shape[1], filter_shape[1]) \
-            and input_shape[1] != filter_shape[1]:
-        raise ValueError(f"conv2d: input_shape {input_shape} has {input_shape[1]} channels but "
-                         f"filter_shape {filter_shape} expects {filter_shape[1]}")
-    op = Conv2d(normalize_border_mode(border_mode), _pair(subsample, "subsample"),
-                bool(filter_flip), _pair(filter_dilation, "filter_dilation"), input_shape,
-                filter_shape)
+    if (
+        input_shape
+        and filter_shape
+        and None not in (input_shape[1], filter_shape[1])
+        and input_shape[1] != filter_shape[1]
+    ):
+        raise ValueError(
+            f"conv2d: input_shape {input_shape} has {input_shape[1]} channels but "
+            f"filter_shape {filter_shape} expects {filter_shape[1]}"
+        )
+    op = Conv2d(
+        normalize_border_mode(border_mode),
+        _pair(subsample, "subsample"),
+        bool(filter_flip),
+        _pair(filter_dilation, "filter_dilation"),
+        input_shape,
+        filter_shape,
+    )
     return op(input, filters)

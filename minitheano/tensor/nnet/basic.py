@@ -1,4 +1,5 @@
 """Neural-network functions: softmax, log-softmax and the cross-entropies."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -110,9 +111,11 @@ def categorical_crossentropy(coding_dist, true_dist):
 
         rows = arange(coding_dist.shape[0])
         return -log(coding_dist[rows, true_dist])
-    raise TypeError(f"categorical_crossentropy: true_dist must be integer labels (ndim "
-                    f"{coding_dist.ndim - 1}) or a distribution (ndim {coding_dist.ndim}); got "
-                    f"{true_dist.type} for coding_dist {coding_dist.type}")
+    raise TypeError(
+        f"categorical_crossentropy: true_dist must be integer labels (ndim "
+        f"{coding_dist.ndim - 1}) or a distribution (ndim {coding_dist.ndim}); got "
+        f"{true_dist.type} for coding_dist {coding_dist.type}"
+    )
 
 
 def binary_crossentropy(output, target):

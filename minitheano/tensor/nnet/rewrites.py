@@ -1,4 +1,5 @@
 """Stabilization rewrites for nnet expressions: log-softmax and log-sigmoid forms."""
+
 from __future__ import annotations
 
 from ..elemwise import Elemwise, neg, softplus
@@ -7,8 +8,11 @@ from .basic import LogSoftmax, Softmax, SoftmaxGrad
 
 def _is(var, op_type, scalar_op=None):
     node = var.owner
-    return (node is not None and isinstance(node.op, op_type)
-            and (scalar_op is None or node.op.scalar_op == scalar_op))
+    return (
+        node is not None
+        and isinstance(node.op, op_type)
+        and (scalar_op is None or node.op.scalar_op == scalar_op)
+    )
 
 
 def _constant_one(var):
@@ -48,8 +52,11 @@ def log_sigmoid_to_softplus(fgraph, node):
     if _is(arg, Elemwise, "sigmoid"):
         x = arg.owner.inputs[0]
         return [neg(softplus(neg(x)))]
-    if _is(arg, Elemwise, "sub") and _constant_one(arg.owner.inputs[0]) and \
-            _is(arg.owner.inputs[1], Elemwise, "sigmoid"):
+    if (
+        _is(arg, Elemwise, "sub")
+        and _constant_one(arg.owner.inputs[0])
+        and _is(arg.owner.inputs[1], Elemwise, "sigmoid")
+    ):
         x = arg.owner.inputs[1].owner.inputs[0]
         out = neg(softplus(x))
         return [out] if out.type == node.outputs[0].type else None
@@ -58,8 +65,7 @@ def log_sigmoid_to_softplus(fgraph, node):
 
 def share_conv_columns(fgraph, node):
     """``Conv2d(x, w)`` and ``Conv2dGradWeights(x, gz)`` -> one im2col used by both."""
-    from .abstract_conv import (Conv2d, Conv2dGradWeights, Conv2dGradWeightsFromCols,
-                                Conv2dWithCols)
+    from .abstract_conv import Conv2d, Conv2dGradWeights, Conv2dGradWeightsFromCols, Conv2dWithCols
 
     if type(node.op) is not Conv2dGradWeights:
         return None

@@ -1,4 +1,5 @@
 """Theano's legacy ``theano.tensor.signal.downsample`` module."""
+
 from __future__ import annotations
 
 from .pool import pool_2d

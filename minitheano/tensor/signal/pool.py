@@ -4,6 +4,7 @@ Modes: ``max``, ``sum``, ``average_inc_pad`` (padding counts in the average) and
 ``average_exc_pad`` (it does not). Every window offset is one strided view, so the work is
 ``ws[0] * ws[1]`` vectorised array operations whatever the image size.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -46,9 +47,12 @@ class PoolBase(Op):
     mode: str
 
     def __str__(self) -> str:
-        return (f"{type(self).__name__}{{{self.mode}, ws={self.ws}, stride={self.stride}"
-                + (f", pad={self.pad}" if any(self.pad) else "")
-                + ("" if self.ignore_border else ", keep borders") + "}")
+        return (
+            f"{type(self).__name__}{{{self.mode}, ws={self.ws}, stride={self.stride}"
+            + (f", pad={self.pad}" if any(self.pad) else "")
+            + ("" if self.ignore_border else ", keep borders")
+            + "}"
+        )
 
     def geometry(self, h, w):
         """Output size, and the padding (top, bottom, left, right) that makes every window fit."""
@@ -67,6 +71,7 @@ class PoolBase(Op):
 
     def counts(self, xp, h, w, oh, ow, dtype):
         """How many elements each average window divides by, as an ``(oh, ow)`` array."""
+
         def along(size, ws, st, pad, n):
             starts = np.arange(n) * st
             if self.mode == "average_inc_pad":
@@ -142,8 +147,13 @@ class Pool(PoolBase):
     def infer_shape(self, node, input_shapes):
         shp = input_shapes[0]
         (wh, ww), (sh, sw), (ph, pw) = self.ws, self.stride, self.pad
-        return [tuple(shp[:-2]) + (pool_out_size(shp[-2], wh, sh, ph, self.ignore_border),
-                                   pool_out_size(shp[-1], ww, sw, pw, self.ignore_border))]
+        return [
+            tuple(shp[:-2])
+            + (
+                pool_out_size(shp[-2], wh, sh, ph, self.ignore_border),
+                pool_out_size(shp[-1], ww, sw, pw, self.ignore_border),
+            )
+        ]
 
     def grad(self, inputs, outputs, output_grads):
         (x,), (out,), (gz,) = inputs, outputs, output_grads
@@ -173,8 +183,14 @@ class MaxPoolGrad(PoolBase):
             if x.ndim == 2:
                 xp.multiply(tiles == out6, gz6, out=gx)
             else:
-                over_rows(xp, x.shape[0], x.size, lambda lo, hi: xp.multiply(
-                    tiles[lo:hi] == out6[lo:hi], gz6[lo:hi], out=gx[lo:hi]))
+                over_rows(
+                    xp,
+                    x.shape[0],
+                    x.size,
+                    lambda lo, hi: xp.multiply(
+                        tiles[lo:hi] == out6[lo:hi], gz6[lo:hi], out=gx[lo:hi]
+                    ),
+                )
             return gx.reshape(x.shape)
         h, w = x.shape[-2:]
         oh, ow, pads = self.geometry(h, w)
@@ -187,7 +203,7 @@ class MaxPoolGrad(PoolBase):
             else:  # windows do not overlap: each input element is written once
                 xp.multiply(view == out, gz, out=gview)
         top, _, left, _ = pads
-        return gx[..., top: top + h, left: left + w]
+        return gx[..., top : top + h, left : left + w]
 
     def infer_shape(self, node, input_shapes):
         return [input_shapes[0]]
@@ -195,7 +211,7 @@ class MaxPoolGrad(PoolBase):
     def grad(self, inputs, outputs, output_grads):
         from ..basic import zeros_like
 
-        (x, out, gz), (g,) = inputs, output_grads
+        (x, out, _), (g,) = inputs, output_grads
         return [zeros_like(x), zeros_like(out), MaxPoolGradGrad(*Pool._args(self))(x, out, g)]
 
 
@@ -223,7 +239,7 @@ class MaxPoolGradGrad(PoolBase):
     def grad(self, inputs, outputs, output_grads):
         from ..basic import zeros_like
 
-        (x, out, g), (gg,) = inputs, output_grads
+        (x, out, _), (gg,) = inputs, output_grads
         return [zeros_like(x), zeros_like(out), MaxPoolGrad(*Pool._args(self))(x, out, gg)]
 
 
@@ -244,7 +260,7 @@ class AveragePoolGrad(PoolBase):
         gx = xp.zeros(shape, dtype=gz.dtype)
         for gview in self.views(gx, oh, ow):
             gview += gz
-        return gx[..., pads[0]: pads[0] + h, pads[2]: pads[2] + w]
+        return gx[..., pads[0] : pads[0] + h, pads[2] : pads[2] + w]
 
     def infer_shape(self, node, input_shapes):
         return [input_shapes[0]]
@@ -252,7 +268,7 @@ class AveragePoolGrad(PoolBase):
     def grad(self, inputs, outputs, output_grads):
         from ..basic import zeros_like
 
-        (x, gz), (g,) = inputs, output_grads
+        (x, _), (g,) = inputs, output_grads
         return [zeros_like(x), Pool(*Pool._args(self))(g)]
 
 
@@ -267,13 +283,23 @@ def _deprecated_alias(new, old, new_name, old_name):
         return new
     if new is not None:
         raise ValueError(f"pool_2d: give {new_name} or its deprecated name {old_name}, not both")
-    warnings.warn(f"pool_2d: {old_name} is deprecated, use {new_name}", DeprecationWarning,
-                  stacklevel=3)
+    warnings.warn(
+        f"pool_2d: {old_name} is deprecated, use {new_name}", DeprecationWarning, stacklevel=3
+    )
     return old
 
 
-def pool_2d(input, ws=None, ignore_border=None, stride=None, pad=(0, 0), mode="max", ds=None,
-            st=None, padding=None):
+def pool_2d(
+    input,
+    ws=None,
+    ignore_border=None,
+    stride=None,
+    pad=(0, 0),
+    mode="max",
+    ds=None,
+    st=None,
+    padding=None,
+):
     """Pool the last two axes of ``input`` with windows ``ws`` (Theano's ``pool.pool_2d``).
 
     ``stride`` defaults to ``ws``. With ``ignore_border=False`` partial windows at the borders
@@ -292,9 +318,11 @@ def pool_2d(input, ws=None, ignore_border=None, stride=None, pad=(0, 0), mode="m
     if ws is None:
         raise ValueError("pool_2d: the window size ws is required")
     if ignore_border is None:
-        warnings.warn("pool_2d: ignore_border was not given; it defaults to False as in Theano "
-                      "(pass ignore_border=True for the usual non-overlapping pooling)",
-                      stacklevel=2)
+        warnings.warn(
+            "pool_2d: ignore_border was not given; it defaults to False as in Theano "
+            "(pass ignore_border=True for the usual non-overlapping pooling)",
+            stacklevel=2,
+        )
         ignore_border = False
     ws = tuple(int(v) for v in ws)
     stride = ws if stride is None else tuple(int(v) for v in stride)
@@ -307,4 +335,5 @@ def max_pool_2d_same_size(input, patch_size):
     """Keep each patch's maximum in place and zero the rest (Theano's helper)."""
     output = pool_2d(input, ws=patch_size, ignore_border=True)
     return MaxPoolGrad(tuple(patch_size), tuple(patch_size), (0, 0), True, "max")(
-        input, output, output)
+        input, output, output
+    )
