@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-import minitheano as theano  # noqa: I001  (first: it tunes OpenBLAS before NumPy loads it)
+import minitheano as theano
 import minitheano.tensor as T
 from minitheano.compile.function import Mode
 
@@ -33,6 +33,7 @@ def main(argv=None):
     parser.add_argument("--reps", type=int, default=30)
     parser.add_argument("--dtype", default="float32")
     args = parser.parse_args(argv)
+    theano.config.floatX = args.dtype  # so that Python constants keep the chain in one dtype
     inputs, out = build(args.dtype)
     fused = theano.function(inputs, out)
     unfused = theano.function(inputs, out, mode=Mode().excluding("fuse"))

@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import numpy as np  # noqa: E402
 
-import minitheano as theano  # noqa: E402  (first: it tunes OpenBLAS before NumPy loads it)
+import minitheano as theano  # noqa: E402
 import minitheano.tensor as T  # noqa: E402
 
 BATCH = 500

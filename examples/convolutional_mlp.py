@@ -19,7 +19,7 @@ import timeit
 
 import numpy
 
-import minitheano as theano  # before NumPy: lets minitheano tune OpenBLAS's threads
+import minitheano as theano
 import minitheano.tensor as T
 from minitheano.tensor.nnet import conv2d
 from minitheano.tensor.signal import pool

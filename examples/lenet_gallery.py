@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-import minitheano as theano  # noqa: I001  (first: it tunes OpenBLAS before NumPy loads it)
+import minitheano as theano
 import minitheano.tensor as T
 from minitheano.d3viz import d3viz
 from minitheano.viz import compare_rewrites

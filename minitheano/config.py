@@ -36,6 +36,7 @@ class Config:
         self.profile = False
         self.cast_policy = "custom"
         self.threads = 0  # 0: one per CPU (intra-op parallelism of NumPy work)
+        self.blas_thread_timeout = 4  # OpenBLAS idle threads spin 2**4 cycles; 0: untouched
         for name, value in _parse_flags(os.environ).items():
             setattr(self, name, value)
 
@@ -87,7 +88,7 @@ def _parse_flags(environ) -> dict:
                 name = name.strip()
                 if name in ("floatX", "device", "mode", "profile"):
                     flags[name] = value.strip()
-                elif name == "threads":
+                elif name in ("threads", "blas_thread_timeout"):
                     flags[name] = int(value)
     return flags
 

@@ -37,6 +37,32 @@ class ScalarOp:
     symbol: str | None = None  # infix symbol for pp
 
 
+# scalar ops that are exactly one ufunc: fused chains call them with out= buffers
+UFUNCS = {
+    "add": "add",
+    "sub": "subtract",
+    "mul": "multiply",
+    "true_div": "true_divide",
+    "neg": "negative",
+    "abs": "absolute",
+    "exp": "exp",
+    "expm1": "expm1",
+    "log": "log",
+    "log1p": "log1p",
+    "sqrt": "sqrt",
+    "sqr": "square",
+    "tanh": "tanh",
+    "sin": "sin",
+    "cos": "cos",
+    "maximum": "maximum",
+    "minimum": "minimum",
+    "pow": "power",
+    "floor": "floor",
+    "ceil": "ceil",
+    "sgn": "sign",
+}
+
+
 SCALAR_OPS: dict[str, ScalarOp] = {}
 
 

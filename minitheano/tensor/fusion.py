@@ -15,8 +15,10 @@ import numpy as np
 from ..graph import Apply
 from ..op import Op
 from ..parallel import over_rows
-from .elemwise import SCALAR_OPS, Elemwise, _check_broadcast
+from .elemwise import SCALAR_OPS, UFUNCS, Elemwise, _check_broadcast
 from .type import TensorType
+
+BLOCK = 1 << 16  # elements per evaluation block
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,41 @@ class FusedElemwise(Op):
             values.append(value)
         return values[-1]
 
+    def _evaluate_into(self, xp, args, out):
+        """Evaluate into ``out``, reusing the buffers of dead intermediates (ufunc ``out=``)."""
+        last_use = {}
+        for k, (_, _, _, refs) in enumerate(self.program):
+            for r in refs:
+                if r[0] == "tmp":
+                    last_use[r[1]] = k
+        values, free = [], []
+        last = len(self.program) - 1
+        for k, (scalar_op, dtype, _, refs) in enumerate(self.program):
+            operands = [args[r[1]] if r[0] == "in" else values[r[1]] for r in refs]
+            shape = np.broadcast_shapes(*[getattr(o, "shape", ()) for o in operands])
+            ufunc = UFUNCS.get(scalar_op)
+            target = (
+                out
+                if k == last
+                else next((b for b in free if b.dtype == dtype and b.shape == shape), None)
+            )
+            if ufunc is not None and target is not None and shape == target.shape:
+                if target is not out:
+                    free.remove(target)
+                value = getattr(xp, ufunc)(*operands, out=target, casting="unsafe")
+            else:
+                value = SCALAR_OPS[scalar_op].impl(xp, *operands)
+                if value.dtype != dtype:
+                    value = value.astype(dtype)
+                if k == last:
+                    out[...] = value
+                    value = out
+            values.append(value)
+            for r in refs:  # an intermediate used for the last time gives its buffer back
+                if r[0] == "tmp" and last_use[r[1]] == k and values[r[1]] is not out:
+                    free.append(values[r[1]])
+        return out
+
     def make_thunk(self, node: Apply, xp):
         out_type = node.outputs[0].type
         strict = [
@@ -80,10 +117,14 @@ class FusedElemwise(Op):
             rows = shape[0]
             sliced = [a.ndim == len(shape) and a.shape[0] == rows for a in args]
 
+            # blocks of about BLOCK elements keep a block's intermediates in the L2 cache
+            step = max(1, rows * BLOCK // size)
+
             def run(lo, hi):
-                out[lo:hi] = self._evaluate(
-                    xp, [a[lo:hi] if s else a for a, s in zip(args, sliced)]
-                )
+                for start in range(lo, hi, step):
+                    stop = min(start + step, hi)
+                    part = [a[start:stop] if s else a for a, s in zip(args, sliced)]
+                    self._evaluate_into(xp, part, out[start:stop])
 
             over_rows(xp, rows, size, run)
             return out
