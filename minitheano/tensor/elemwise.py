@@ -17,7 +17,6 @@ from ..graph import Apply
 from ..op import Op
 from .type import (
     DISCRETE_DTYPES,
-    FLOAT_DTYPES,
     TensorType,
     as_tensor_variable,
     upcast,
@@ -258,10 +257,10 @@ def const_like(value, var):
 
 
 def _zero_grads(inputs, out, gz):
-    return [zeros_like_float(x) for x in inputs]
+    return [_zeros_like(x) for x in inputs]
 
 
-def zeros_like_float(x):
+def _zeros_like(x):
     from .basic import zeros_like
 
     return zeros_like(x)
@@ -427,8 +426,8 @@ _register(
     "switch",
     lambda i, o, gz: [
         None,
-        switch(i[0], gz, zeros_like_float(gz)),
-        switch(i[0], zeros_like_float(gz), gz),
+        switch(i[0], gz, _zeros_like(gz)),
+        switch(i[0], _zeros_like(gz), gz),
     ],
 )
 _register(
@@ -470,7 +469,6 @@ lt, gt, le, ge, eq, neq, and_, or_, xor, invert, switch = (
     _elemwise(n)
     for n in ("lt", "gt", "le", "ge", "eq", "neq", "and_", "or_", "xor", "invert", "switch")
 )
-div_proxy = true_div
 abs = abs_  # noqa: A001 - Theano's T.abs_ and T.abs are the same function
 sign = sgn
 floor_div = int_div
@@ -496,7 +494,3 @@ def relu(x, alpha=0):
     if alpha == 0:
         return maximum(x, const_like(0, x))
     return switch(gt(x, const_like(0, x)), x, mul(x, const_like(alpha, x)))
-
-
-def is_float(var) -> bool:
-    return var.dtype in FLOAT_DTYPES

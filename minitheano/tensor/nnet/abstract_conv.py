@@ -126,9 +126,6 @@ class BaseConv(Op):
     def _oriented(self, w):
         return w[:, :, ::-1, ::-1] if self.filter_flip else w
 
-    def _props(self) -> dict:
-        return self.props()
-
     def forward(self, xp, x, w):
         """The convolution and the im2col matrix it multiplied: ``(out, cols)``."""
         K, C, kh, kw = w.shape
@@ -178,7 +175,7 @@ class Conv2d(BaseConv):
 
     def grad(self, inputs, outputs, output_grads):
         (x, w), (gz,) = inputs, output_grads
-        props = self._props()
+        props = self.props()
         gx = Conv2dGradInputs(**props)(w, gz, shape(x))
         gw = Conv2dGradWeights(**props)(x, gz, shape(w))
         return [gx, gw]
@@ -216,7 +213,7 @@ class Conv2dGradWeights(BaseConv):
 
     def grad(self, inputs, outputs, output_grads):
         (x, gz, _), (g,) = inputs, output_grads
-        props = self._props()
+        props = self.props()
         return [Conv2dGradInputs(**props)(g, gz, shape(x)), Conv2d(**props)(x, g), None]
 
 
@@ -273,7 +270,7 @@ class Conv2dGradInputs(BaseConv):
 
     def grad(self, inputs, outputs, output_grads):
         (w, gz, _), (g,) = inputs, output_grads
-        props = self._props()
+        props = self.props()
         return [Conv2dGradWeights(**props)(g, gz, shape(w)), Conv2d(**props)(g, w), None]
 
 
@@ -288,7 +285,7 @@ class Conv2dWithCols(BaseConv):
     n_outputs = 2
 
     def make_node(self, x, w) -> Apply:
-        node = Conv2d(**self._props()).make_node(x, w)
+        node = Conv2d(**self.props()).make_node(x, w)
         cols = TensorType(node.outputs[0].dtype, (False, False))()
         return Apply(self, node.inputs, [node.outputs[0].type(), cols])
 
