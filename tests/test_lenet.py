@@ -90,3 +90,34 @@ def test_ten_sgd_steps_match_a_float64_reference(mnist_dir):
     assert theirs[-1] < theirs[0] - 0.5  # it really trained
     for name, p in zip(names, params):
         np.testing.assert_allclose(p.get_value(), reference.p[name], rtol=2e-3, atol=2e-5)
+
+
+def _small_lenet_train(mode):
+    import convolutional_mlp
+
+    theano.config.floatX = "float32"
+    x, y = T.matrix("x"), T.ivector("y")
+    layers, cost = convolutional_mlp.build_lenet(np.random.RandomState(23455), x, y, 50, [4, 6])
+    layers[3].W.set_value(np.random.RandomState(0).uniform(-0.1, 0.1, (500, 10)).astype("float32"))
+    params = layers[3].params + layers[2].params + layers[1].params + layers[0].params
+    grads = T.grad(cost, params)
+    train = theano.function(
+        [x, y], cost, mode=mode, updates=[(p, p - 0.1 * g) for p, g in zip(params, grads)]
+    )
+    return train, params
+
+
+def test_rewrites_shrink_the_lenet_program_without_changing_its_numbers():
+    from minitheano.compile.function import Mode
+
+    fast, fast_params = _small_lenet_train(None)
+    plain, plain_params = _small_lenet_train(Mode(optimizer=None))
+    report = fast.maker.rewrite_report
+    assert report.nodes_after < 0.85 * report.nodes_before  # 104 -> 81 for the full LeNet
+    assert len(fast.program.steps) < len(plain.program.steps)
+    rng = np.random.RandomState(1)
+    for _ in range(3):
+        batch = rng.rand(50, 784).astype("float32"), rng.randint(0, 10, 50).astype("int32")
+        np.testing.assert_allclose(fast(*batch), plain(*batch), rtol=1e-5)
+    for a, b in zip(fast_params, plain_params):
+        np.testing.assert_allclose(a.get_value(), b.get_value(), rtol=1e-4, atol=1e-6)

@@ -100,6 +100,41 @@ s2 = Elemwise{softplus}(s1)  # free s1
 s3 = Elemwise{neg}(s2)  # free s2
 return s3""",
     ),
+    "cancel_division": (
+        [v],
+        T.grad(T.log(T.nnet.sigmoid(v)).sum(), v),
+        "cancel_division",
+        """\
+s0 <- input v : TensorType(float64, vector)
+s1 <- constant [1.0]
+s2 = Shape(s0)
+s3 = Subtensor{0}(s2)  # free s2
+s4 = Alloc(s1, s3)  # free s3
+s5 = Elemwise{sigmoid}(s0)
+s6 = Elemwise{sub}(s1, s5)  # free s5
+s7 = Elemwise{mul}(s4, s6)  # free s4, s6
+return s7""",
+    ),
+    "shape_from_inputs": (
+        [x],
+        T.exp(x).shape,
+        "shape_from_inputs",
+        """\
+s0 <- input x : TensorType(float64, matrix)
+s1 = Shape(s0)
+return s1""",
+    ),
+    "index_make_vector": (
+        [x],
+        T.concatenate([x, x], axis=1).shape[1],
+        "index_make_vector",
+        """\
+s0 <- input x : TensorType(float64, matrix)
+s1 = Shape(s0)
+s2 = Subtensor{1}(s1)  # free s1
+s3 = Elemwise{add}(s2, s2)  # free s2
+return s3""",
+    ),
 }
 
 
@@ -118,6 +153,19 @@ def test_rewrite_golden_program_and_unchanged_results(name):
         for i in inputs
     ]
     np.testing.assert_allclose(f(*values), plain(*values), rtol=1e-12)
+
+
+def test_softmax_nll_gradient_uses_the_log_softmax_form():
+    labels = T.ivector("labels")
+    cost = -T.mean(T.log(T.nnet.softmax(x))[T.arange(labels.shape[0]), labels])
+    f = theano.function([x, labels], T.grad(cost, x), mode=NO_FUSION)
+    assert f.maker.rewrite_report.fired["softmax_grad_of_log"] == 1
+    ops = [type(s.node.op).__name__ for s in f.program.steps]
+    assert "SoftmaxGrad" not in ops and "Softmax" in ops  # g - sum(g) * softmax(x)
+    assert "true_div" not in str(f.program).split("Softmax")[1]  # no division by softmax
+    plain = theano.function([x, labels], T.grad(cost, x), mode=Mode(optimizer=None))
+    z, lab = np.random.RandomState(0).randn(4, 5), np.array([1, 0, 4, 2], dtype="int32")
+    np.testing.assert_allclose(f(z, lab), plain(z, lab), rtol=1e-12)
 
 
 def test_elementwise_fusion_golden_and_results():

@@ -171,7 +171,32 @@ def shape_from_inputs(fgraph, node):
         return None
     if not dims:
         return None
+    same = _whole_shape_of(dims)
+    if same is not None:  # the shape is exactly some input's shape: Shape(exp(x)) -> Shape(x)
+        return [Shape()(same)]
     return [MakeVector("int64")(*dims)]
+
+
+def _whole_shape_of(dims):
+    """``y`` when ``dims`` are ``Shape(y)[0], Shape(y)[1], ...`` in order, else None."""
+    from .shape import Shape
+    from .subtensor import Subtensor
+
+    sources = set()
+    for axis, d in enumerate(dims):
+        node = getattr(d, "owner", None)
+        if (
+            node is None
+            or not isinstance(node.op, Subtensor)
+            or node.op.idx_list != (("int", axis),)
+            or not _op_is(node.inputs[0], Shape)
+        ):
+            return None
+        sources.add(node.inputs[0].owner.inputs[0])
+    if len(sources) != 1:
+        return None
+    (source,) = sources
+    return source if source.ndim == len(dims) else None
 
 
 def index_make_vector(fgraph, node):
