@@ -35,10 +35,9 @@ def test_maxpool_demo_prints_the_tutorial_numbers(capsys):
 
 
 def test_conv_demo_filters_an_rgb_image(tmp_path):
+    import conv_demo
     import numpy as np
     from scipy.signal import correlate2d
-
-    import conv_demo
 
     out = conv_demo.main(["--out", str(tmp_path / "demo.png")])
     img = conv_demo.synthetic_image()
