@@ -259,6 +259,13 @@ SPECS = [
         grad=False,
     ),
     OpSpec("ones_like", lambda a: T.ones_like(a), [u(3, 5)], np.ones_like, grad=False),
+    OpSpec(
+        "ones",
+        lambda a: T.ones((a.shape[1], 7), dtype="int32"),
+        [u(3, 5)],
+        lambda a: np.ones((5, 7), dtype="int32"),
+        grad=False,
+    ),
     OpSpec("zeros_like_plus", lambda a: T.zeros_like(a) + a, [u(3, 5)], lambda a: a),
     OpSpec(
         "alloc", lambda a: T.alloc(a, 7, 3, 5), [u(3, 5)], lambda a: np.broadcast_to(a, (7, 3, 5))

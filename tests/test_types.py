@@ -111,3 +111,14 @@ def test_flatten_keeps_leading_dims():
     assert x.flatten(2).ndim == 2
     f = theano.function([x], x.flatten(3))
     assert f(np.zeros((2, 3, 5, 7))).shape == (2, 3, 35)
+
+
+def test_theano_names_and_module_paths():
+    import minitheano
+    from minitheano import In, config, function, shared  # noqa: F401
+
+    assert minitheano.tensor.nnet.sigmoid is T.nnet.sigmoid
+    activation = minitheano.tensor.nnet.sigmoid
+    assert activation == T.nnet.sigmoid  # the tutorial's HiddenLayer test
+    assert T.nnet.conv2d is minitheano.tensor.nnet.conv2d
+    from minitheano.tensor.signal import downsample, pool  # noqa: F401
