@@ -60,3 +60,14 @@ def test_small_pickle_round_trip(tmp_path):
         pickle.dump(data, f, protocol=2)
     loaded = datasets.load_mnist_pickle(str(tmp_path))
     np.testing.assert_array_equal(loaded[1][0], data[1][0])
+
+
+def test_download_mnist_fetches_the_file(tmp_path, monkeypatch):
+    source = tmp_path / "source.pkl.gz"
+    data = tuple((np.zeros((2, 784), dtype="float32"), np.arange(2)) for _ in range(3))
+    with gzip.open(source, "wb") as f:
+        pickle.dump(data, f, protocol=2)
+    monkeypatch.setattr(datasets, "PICKLE_URL", source.as_uri())  # no network in tests
+    path = datasets.download_mnist(str(tmp_path / "data"))
+    assert path.endswith("mnist.pkl.gz")
+    assert datasets.load_mnist(str(tmp_path / "data"))[2][1].tolist() == [0, 1]
