@@ -43,6 +43,29 @@ def test_evaluate_lenet5_smoke(small_mnist, capsys):
     assert best_valid < 0.6 and test_error < 0.6
 
 
+def test_main_saves_the_validation_curve_and_filters(small_mnist, tmp_path, capsys):
+    import convolutional_mlp
+
+    pytest.importorskip("matplotlib", reason="matplotlib draws the plot (the examples extra)")
+    out = tmp_path / "lenet.png"
+    convolutional_mlp.main(
+        [
+            "--data",
+            small_mnist,
+            "--epochs",
+            "1",
+            "--nkerns",
+            "5",
+            "5",
+            "--plot",
+            str(out),
+            "--no-progress",
+        ]
+    )
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
+    assert f"saved {out}" in capsys.readouterr().out
+
+
 def test_main_reports_missing_data_clearly(tmp_path, monkeypatch, capsys):
     import convolutional_mlp
 

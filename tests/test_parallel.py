@@ -1,4 +1,5 @@
 """Intra-op threads and the OpenBLAS thread tuning."""
+
 import os
 
 import numpy as np
