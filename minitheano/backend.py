@@ -85,13 +85,6 @@ def to_host(value):
     return get() if get is not None else np.asarray(value)
 
 
-def backend_of(value) -> Backend:
-    """The backend that holds ``value``."""
-    if isinstance(value, np.ndarray) or np.isscalar(value):
-        return CPU
-    return _load_cuda()
-
-
 def scatter_add(xp, out, index, values) -> None:
     """``out[index] += values`` where repeated indices accumulate (NumPy and CuPy differ here)."""
     if xp is np:

@@ -31,10 +31,8 @@ class Config:
         self.floatX = "float64"
         self.device = "cpu"
         self.mode = "FAST_RUN"
-        self.compute_test_value = "off"
         self.on_unused_input = "raise"
         self.profile = False
-        self.cast_policy = "custom"
         self.threads = 0  # 0: one per CPU (intra-op parallelism of NumPy work)
         self.blas_thread_timeout = 4  # OpenBLAS idle threads spin 2**4 cycles; 0: untouched
         for name, value in _parse_flags(os.environ).items():

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import sys
 from typing import Iterable, Sequence
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-_ids = itertools.count()
 
 
 def user_source_line() -> str:
@@ -30,14 +28,10 @@ class Variable:
         self.owner = owner
         self.index = index
         self.name = name
-        self.auto_name = f"_v{next(_ids)}"
 
     def clone(self) -> "Variable":
         """A new variable of the same type and name, with no owner."""
         return type(self)(self.type, name=self.name)
-
-    def get_parents(self) -> list:
-        return [self.owner] if self.owner is not None else []
 
     def __str__(self) -> str:
         if self.name is not None:
@@ -49,15 +43,6 @@ class Variable:
 
     def __repr__(self) -> str:
         return str(self)
-
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        state["auto_name"] = None
-        return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self.auto_name = f"_v{next(_ids)}"
 
 
 class Constant(Variable):
@@ -193,7 +178,3 @@ def _clone_into(memo: dict, outputs: list) -> list:
             new.name = old.name
             memo[id(old)] = new
     return [memo.get(id(o), o) for o in outputs]
-
-
-def is_constant(var: Variable) -> bool:
-    return isinstance(var, Constant)

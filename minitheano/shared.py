@@ -46,21 +46,13 @@ class SharedVariable(Variable):
     def clone(self):
         return self  # a shared variable is unique: graph copies keep referring to it
 
-    @property
-    def container(self):
-        return self
-
-    @property
-    def value(self):
-        return self._value
-
     def __getstate__(self):
-        state = super().__getstate__()
-        state["_value"] = to_host(self._value)
+        state = self.__dict__.copy()
+        state["_value"] = to_host(self._value)  # device arrays are pickled as NumPy
         return state
 
     def __setstate__(self, state):
-        super().__setstate__(state)
+        self.__dict__.update(state)
         self._value = get_backend().asarray(self._value)
 
     def __deepcopy__(self, memo):

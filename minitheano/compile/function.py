@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -266,8 +265,6 @@ class Function:
     def _collect_updates(self, outputs):
         spec = self._spec
         raw = spec["updates"]
-        if isinstance(raw, dict) and not isinstance(raw, OrderedDict) and len(raw) > 1:
-            pass  # dicts keep insertion order in Python 3.7+, which is all an OrderedDict adds
         pairs = []
         seen = set()
         for shared_var, value in _pairs(raw, "updates"):

@@ -10,7 +10,7 @@ from ..config import config
 from ..graph import Apply, Constant
 from ..op import Op
 from .elemwise import cast
-from .shape import MakeVector, dimshuffle, shape
+from .shape import MakeVector, Shape, dimshuffle, shape
 from .type import INT_DTYPES, TensorType, as_tensor_variable, constant, upcast
 
 # --- typed input variables ------------------------------------------------------------------
@@ -137,7 +137,7 @@ def _static_length(vec) -> int:
         return len(vec.data)
     if vec.owner is not None and isinstance(vec.owner.op, MakeVector):
         return len(vec.owner.inputs)
-    if vec.owner is not None and vec.owner.op.__class__.__name__ == "Shape":
+    if vec.owner is not None and isinstance(vec.owner.op, Shape):
         return vec.owner.inputs[0].ndim
     raise ValueError("the length of this symbolic shape vector is not known; pass a tuple")
 

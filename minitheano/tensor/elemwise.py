@@ -133,10 +133,9 @@ class Elemwise(Op):
             for a, b in enumerate(x.broadcastable)
             if not b
         ]
-        n_strict_inputs = len({i for i, _ in strict})
 
         def thunk(*args):
-            if n_strict_inputs > 1 or (strict and len(args) > 1):
+            if strict and len(args) > 1:  # a single input cannot be broadcast wrongly
                 _check_broadcast(self, node, args, strict)
             out = impl(xp, *args)
             if out.dtype != dtype:

@@ -12,8 +12,6 @@ from .elemwise import cast, eq, mul, true_div
 from .shape import dimshuffle, shape
 from .type import DISCRETE_DTYPES, INT_DTYPES, TensorType, as_tensor_variable
 
-_IMPL = {"sum": "sum", "prod": "prod", "max": "max", "min": "min"}
-
 
 def _normalize_axis(axis, ndim, what):
     if axis is None:
@@ -73,7 +71,7 @@ class Reduce(Op):
     def perform(self, xp, x):
         if self.kind in ("max", "min") and any(x.shape[a] == 0 for a in self.axis):
             raise ValueError(f"{self}: cannot reduce an empty axis (input shape {x.shape})")
-        reduce = getattr(xp, _IMPL[self.kind])
+        reduce = getattr(xp, self.kind)  # sum, prod, max, min
         if self.kind in ("max", "min"):
             out = reduce(x, axis=self.axis)
         else:

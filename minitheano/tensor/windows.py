@@ -24,7 +24,7 @@ def pad_last2(xp, x, pads, value=0):
     if not any(pads):
         return x
     shape = x.shape[:-2] + (x.shape[-2] + top + bottom, x.shape[-1] + left + right)
-    out = xp.empty_like(x, shape=shape) if hasattr(xp, "empty_like") else xp.empty(shape, x.dtype)
+    out = xp.empty_like(x, shape=shape)
     out[...] = value
     out[..., top : top + x.shape[-2], left : left + x.shape[-1]] = x
     return out

@@ -83,7 +83,7 @@ def html_text(text: str) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _var_kind(var, outputs, inputs) -> str:
+def _var_kind(var, outputs) -> str:
     if any(var is o for o in outputs):
         return "output"
     if isinstance(var, SharedVariable):
@@ -168,7 +168,7 @@ def graph_to_dot(
         if id(var) in shown:
             return
         shown.add(id(var))
-        kind = _var_kind(var, outputs, inputs)
+        kind = _var_kind(var, outputs)
         text = str(var) if var.name or isinstance(var, Constant) else str(var.type)
         if not (opts.var_with_name_simple and var.name):
             text = f"{text}\n{var.type}" if var.name else text
@@ -196,7 +196,6 @@ def graph_to_dot(
         if opts.with_ids:
             label = f"{k}: {label}"
         color = OP_COLORS.get(op_name, "white")
-        extra = ""
         seconds = opts.node_times.get(id(node))
         if seconds is not None and total_time:
             color = heat_color(seconds / max(opts.node_times.values()))
@@ -214,7 +213,7 @@ def graph_to_dot(
         entry = (
             f'  {node_id(node)} [id="{node_id(node)}", shape=ellipse, style={style}, '
             f'fillcolor="{color}", label="{_label(label)}", tooltip="{_label(tooltip)}", '
-            f'class="apply"{extra}];'
+            f'class="apply"];'
         )
         if group:
             groups.setdefault(group, []).append(entry)
