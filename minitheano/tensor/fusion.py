@@ -56,13 +56,17 @@ class FusedElemwise(Op):
             values.append(value)
         return values[-1]
 
-    def _evaluate_into(self, xp, args, out):
-        """Evaluate into ``out``, reusing the buffers of dead intermediates (ufunc ``out=``)."""
+    def last_uses(self) -> dict:
+        """For each intermediate, the index of the last instruction that reads it."""
         last_use = {}
         for k, (_, _, _, refs) in enumerate(self.program):
             for r in refs:
                 if r[0] == "tmp":
                     last_use[r[1]] = k
+        return last_use
+
+    def _evaluate_into(self, xp, args, out, last_use):
+        """Evaluate into ``out``, reusing the buffers of dead intermediates (ufunc ``out=``)."""
         values, free = [], []
         last = len(self.program) - 1
         for k, (scalar_op, dtype, _, refs) in enumerate(self.program):
@@ -93,6 +97,7 @@ class FusedElemwise(Op):
 
     def make_thunk(self, node: Apply, xp):
         out_type = node.outputs[0].type
+        last_use = self.last_uses()  # once per compiled node, not per block of every call
         strict = [
             (i, a)
             for i, x in enumerate(node.inputs)
@@ -124,7 +129,7 @@ class FusedElemwise(Op):
                 for start in range(lo, hi, step):
                     stop = min(start + step, hi)
                     part = [a[start:stop] if s else a for a, s in zip(args, sliced)]
-                    self._evaluate_into(xp, part, out[start:stop])
+                    self._evaluate_into(xp, part, out[start:stop], last_use)
 
             over_rows(xp, rows, size, run)
             return out

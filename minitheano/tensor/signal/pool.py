@@ -124,25 +124,26 @@ class Pool(PoolBase):
         h, w = x.shape[-2:]
         oh, ow, pads = self.geometry(h, w)
         padded = pad_last2(xp, x, pads, self.fill_value(x.dtype))
+        if padded.ndim == 2:  # pool a matrix as a batch of one, so rows can be split below
+            padded = padded[None]
         views = list(self.views(padded, oh, ow))
         out = xp.empty_like(views[0])  # same memory layout as x (channels-last stays)
-        rows = out.shape[0] if out.ndim > 2 else 1
-        counts = self.counts(xp, h, w, oh, ow, out.dtype) if self.mode != "max" else None
+        average = self.mode.startswith("average")
+        counts = self.counts(xp, h, w, oh, ow, out.dtype) if average else None
 
         def pool(lo, hi):
-            part = out[lo:hi] if out.ndim > 2 else out
-            part[...] = views[0][lo:hi] if out.ndim > 2 else views[0]
+            part = out[lo:hi]
+            part[...] = views[0][lo:hi]
             for view in views[1:]:
-                view = view[lo:hi] if out.ndim > 2 else view
                 if self.mode == "max":
-                    xp.maximum(part, view, out=part)
+                    xp.maximum(part, view[lo:hi], out=part)
                 else:
-                    part += view
-            if counts is not None and self.mode.startswith("average"):
+                    part += view[lo:hi]
+            if average:
                 part /= counts
 
-        over_rows(xp, rows, out.size, pool)
-        return out
+        over_rows(xp, out.shape[0], out.size, pool)
+        return out.reshape(out.shape[-2:]) if x.ndim == 2 else out
 
     def infer_shape(self, node, input_shapes):
         shp = input_shapes[0]
