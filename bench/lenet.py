@@ -2,10 +2,11 @@
 
 Both frameworks get the same weights (the tutorial's ``RandomState(23455)`` init) and the same
 minibatches (batch 500, float32); minibatch ``i`` is a slice of a shared dataset, as with
-``givens``. Each step is timed after warm-up; the median of ``--reps`` steps is reported with
-the ratio minitheano / PyTorch (below 1.0 means minitheano is faster).
+``givens``. Each step is timed after warm-up, the two frameworks alternating in blocks of 5
+calls; the median of ``--reps`` steps is reported with the ratio minitheano / PyTorch (below
+1.0 means minitheano is faster).
 
-    python bench/lenet.py [--reps 30] [--device cpu|cuda] [--data DIR] [--no-torch]
+    python bench/lenet.py [--reps 40] [--device cpu|cuda] [--data DIR] [--no-torch]
 """
 
 from __future__ import annotations
@@ -115,20 +116,29 @@ def build_torch(xs, ys, weights, device):
     return train, test, torch
 
 
-def time_steps(step, n_batches, reps, warmup=2):
-    for i in range(warmup):
-        step(i % n_batches)
-    times = []
-    for i in range(reps):
-        start = time.perf_counter()
-        step((i + warmup) % n_batches)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times)
+def time_interleaved(steps, n_batches, reps, block=5, warmup=2):
+    """Median and best seconds per call of each step function, in alternating blocks.
+
+    Each function runs ``block`` calls in a row (its caches and allocator stay warm, as in a
+    training loop), then the next one does; alternating keeps slow drifts of a shared machine
+    (other tenants, clock changes) out of the ratio. ``reps`` calls of each are timed.
+    """
+    for step in steps:
+        for i in range(warmup):
+            step(i % n_batches)
+    times = [[] for _ in steps]
+    for first in range(0, reps, block):
+        for step, record in zip(steps, times):
+            for i in range(first, min(first + block, reps)):
+                start = time.perf_counter()
+                step((i + warmup) % n_batches)
+                record.append(time.perf_counter() - start)
+    return [(statistics.median(t), min(t)) for t in times]
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument("--reps", type=int, default=40)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--data", default=None)
     parser.add_argument("--no-torch", action="store_true")
@@ -144,13 +154,7 @@ def main(argv=None):
         f"numpy {np.__version__}, data: {source}, batch {BATCH}, float32, device {args.device}"
     )
     print(f"# train_model compile: {compile_s:.3f} s; first cost {first:.4f}")
-    rows = [
-        (
-            "minitheano",
-            time_steps(train, n_batches, args.reps),
-            time_steps(test, n_batches, args.reps),
-        )
-    ]
+    names, trains, tests = ["minitheano"], [train], [test]
     if not args.no_torch:
         try:
             peer_train, peer_test, torch = build_torch(xs, ys, weights, args.device)
@@ -159,15 +163,18 @@ def main(argv=None):
                 f"# torch {torch.__version__}, {torch.get_num_threads()} threads; first cost "
                 f"{peer_first:.4f}"
             )
-            rows.append(
-                (
-                    "pytorch eager",
-                    time_steps(peer_train, n_batches, args.reps),
-                    time_steps(peer_test, n_batches, args.reps),
-                )
-            )
+            names.append("pytorch eager")
+            trains.append(peer_train)
+            tests.append(peer_test)
         except ImportError:
             print("# PyTorch not installed (pip install torch==2.13.0): no peer")
+    rows = list(
+        zip(
+            names,
+            time_interleaved(trains, n_batches, args.reps),
+            time_interleaved(tests, n_batches, args.reps),
+        )
+    )
     print(f"{'':16}{'train s/step':>14}{'(best)':>9}{'eval s/step':>13}{'(best)':>9}")
     for name, (tr, tr_min), (ev, ev_min) in rows:
         print(f"{name:16}{tr:14.4f}{tr_min:9.4f}{ev:13.4f}{ev_min:9.4f}")

@@ -1,4 +1,6 @@
-"""Keep OpenBLAS's idle worker threads from holding the cores that our NumPy threads need.
+"""OpenBLAS's threads: keep idle ones off our cores, and switch them off inside our own threads.
+
+Two jobs, both through OpenBLAS's C API (ctypes), doing nothing where NumPy uses another BLAS.
 
 OpenBLAS worker threads spin (busy-wait) for a while after each GEMM before sleeping. Our
 threaded NumPy work (im2col, pooling, fused elementwise) runs right after GEMMs and then finds
@@ -10,9 +12,11 @@ thread pool. Set ``MINITHEANO_FLAGS=blas_thread_timeout=0`` to leave OpenBLAS al
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import sys
+import threading
 
 
 def _loaded_openblas() -> str | None:
@@ -52,3 +56,65 @@ def tune(timeout_exponent: int) -> bool:
     read_env()
     shutdown()  # the pool restarts on the next BLAS call, with the new timeout
     return True
+
+
+# (set, get) pairs: OpenBLAS's own names, and the prefixed ones of NumPy's bundled build
+_THREAD_COUNT_SYMBOLS = (
+    ("openblas_set_num_threads", "openblas_get_num_threads"),
+    ("scipy_openblas_set_num_threads64_", "scipy_openblas_get_num_threads64_"),
+    ("openblas_set_num_threads64_", "openblas_get_num_threads64_"),
+)
+_thread_count_api: tuple | None = None
+_api_looked_up = False
+_single_lock = threading.Lock()
+_single_depth = 0
+_saved_count = 0
+
+
+def _thread_count_functions():
+    global _thread_count_api, _api_looked_up
+    if not _api_looked_up:
+        _api_looked_up = True
+        path = _loaded_openblas()
+        lib = None
+        if path is not None:
+            try:
+                lib = ctypes.CDLL(path)
+            except OSError:
+                lib = None
+        for set_name, get_name in _THREAD_COUNT_SYMBOLS if lib is not None else ():
+            if hasattr(lib, set_name) and hasattr(lib, get_name):
+                setter, getter = getattr(lib, set_name), getattr(lib, get_name)
+                setter.argtypes, getter.restype = [ctypes.c_int], ctypes.c_int
+                _thread_count_api = (setter, getter)
+                break
+    return _thread_count_api
+
+
+@contextlib.contextmanager
+def single_threaded():
+    """Within this block every BLAS call runs on its calling thread only.
+
+    For work that we split over cores ourselves (one batch slice per thread, each with its own
+    small GEMMs): OpenBLAS threads on top would fight ours for the same cores. The setting is
+    process-wide (OpenBLAS has no per-thread count), so nested and concurrent blocks share one
+    counter and the last one out restores the previous count.
+    """
+    global _single_depth, _saved_count
+    api = _thread_count_functions()
+    if api is None:
+        yield
+        return
+    setter, getter = api
+    with _single_lock:
+        if _single_depth == 0:
+            _saved_count = getter()
+            setter(1)
+        _single_depth += 1
+    try:
+        yield
+    finally:
+        with _single_lock:
+            _single_depth -= 1
+            if _single_depth == 0:
+                setter(_saved_count)

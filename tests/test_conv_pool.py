@@ -102,6 +102,39 @@ def test_conv2d_second_derivatives():
     verify_grad(grad_wrt_input, [x, w], rng=np.random.RandomState(3))
 
 
+@pytest.mark.parametrize("channels_last", [False, True])
+@pytest.mark.parametrize(
+    "border_mode,subsample", [("valid", (1, 1)), ("full", (2, 1)), (1, (1, 2))]
+)
+def test_conv2d_split_over_threads_and_chunks_gives_the_same_results(
+    monkeypatch, channels_last, border_mode, subsample
+):
+    from minitheano import parallel
+
+    x = RNG.rand(5, 3, 7, 6)  # an odd batch: the two threads get 2 and 3 images
+    if channels_last:
+        x = np.ascontiguousarray(x.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
+    w = RNG.rand(4, 3, 3, 2)
+    xs, ws = T.dtensor4(), T.dtensor4()
+    out = conv2d(xs, ws, border_mode=border_mode, subsample=subsample)
+    g = RNG.rand(*theano.function([xs, ws], out)(x, w).shape)
+    cost = (out * g).sum()
+    whole = theano.function([xs, ws], [out] + T.grad(cost, [xs, ws]))(x, w)
+    splits = []
+    real_split = parallel._split
+    monkeypatch.setattr(
+        parallel, "_split", lambda *a, **k: splits.append(a[1]) or real_split(*a, **k)
+    )
+    monkeypatch.setattr(parallel, "MIN_ELEMENTS", 0)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 1)  # one image per chunk
+    monkeypatch.setattr(theano.config, "threads", 2)
+    split = theano.function([xs, ws], [out] + T.grad(cost, [xs, ws]))(x, w)
+    assert splits.count(5) >= 3  # forward, filter gradient and input gradient were split
+    np.testing.assert_allclose(split[0], conv_reference(x, w, border_mode, subsample, True))
+    for got, expected in zip(split, whole):
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
 def test_conv2d_on_channels_last_memory_and_float32():
     x = RNG.rand(3, 6, 6, 4).astype("float32").transpose(0, 3, 1, 2)  # NCHW view of NHWC
     w = RNG.rand(5, 4, 3, 3).astype("float32")

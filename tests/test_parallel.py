@@ -30,3 +30,44 @@ def test_openblas_tuning_applies_after_numpy_was_loaded(monkeypatch):
         assert applied
     a = np.random.rand(64, 64)
     np.testing.assert_allclose(a @ a, np.dot(a, a))  # BLAS still works after the restart
+
+
+def test_over_batch_returns_partial_results_in_order_with_blas_single_threaded(monkeypatch):
+    from minitheano import config, parallel
+
+    monkeypatch.setattr(config, "threads", 2)
+    api = blas_threads._thread_count_functions()
+    before = api[1]() if api else None
+    seen_counts = []
+
+    def work(lo, hi):
+        if api:
+            seen_counts.append(api[1]())
+        return (lo, hi)
+
+    ranges = parallel.over_batch(np, 9, MIN_ELEMENTS, work)
+    assert ranges == [(0, 4), (4, 9)]
+    if api:  # OpenBLAS: one thread per call inside, the old count restored after
+        assert seen_counts == [1, 1] and api[1]() == before
+
+
+def test_split_work_is_not_split_again():
+    from minitheano import parallel
+
+    inner = []
+
+    def work(lo, hi):
+        over_rows(np, 100, MIN_ELEMENTS * 2, lambda a, b: inner.append((a, b)))
+        return hi - lo
+
+    assert sum(parallel.over_batch(np, 10, MIN_ELEMENTS, work)) == 10
+    assert sorted(inner) == [(0, 100)] * len(inner)  # ran inline, in each outer range
+
+
+def test_cache_chunks_cover_the_range_in_cache_sized_pieces(monkeypatch):
+    from minitheano import parallel
+
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 1000)
+    assert list(parallel.cache_chunks(np, 3, 10, 300)) == [(3, 6), (6, 9), (9, 10)]
+    assert list(parallel.cache_chunks(np, 0, 2, 5000)) == [(0, 1), (1, 2)]  # at least one
+    assert list(parallel.cache_chunks(object(), 0, 7, 300)) == [(0, 7)]  # GPU: all at once

@@ -200,22 +200,6 @@ def test_fusion_keeps_channels_last_memory_layout():
     assert out.strides[1] < out.strides[3]  # the channels stayed innermost
 
 
-def test_conv_and_filter_gradient_share_one_im2col():
-    from minitheano.tensor.nnet import conv2d
-
-    a, w = T.dtensor4("a"), T.dtensor4("w")
-    out = conv2d(a, w)
-    cost = (out**2).sum()
-    f = theano.function([a, w], [cost, T.grad(cost, w)])
-    ops = [type(s.node.op).__name__ for s in f.program.steps]
-    assert "Conv2dWithCols" in ops and "Conv2dGradWeightsFromCols" in ops
-    assert "Conv2d" not in ops and "Conv2dGradWeights" not in ops
-    plain = theano.function([a, w], [cost, T.grad(cost, w)], mode="FAST_COMPILE")
-    va, vw = np.random.rand(2, 3, 6, 6), np.random.rand(4, 3, 3, 3)
-    for got, expected in zip(f(va, vw), plain(va, vw)):
-        np.testing.assert_allclose(got, expected, rtol=1e-12)
-
-
 def test_fast_compile_runs_merge_only_and_the_report_lists_rewrites():
     f = theano.function([x], (x * 1) + (x * 1), mode="FAST_COMPILE")
     assert list(f.maker.rewrite_report.fired) == ["merge"]

@@ -256,12 +256,6 @@ def _fuse(fgraph, report):
     fuse_elemwise(fgraph, report)
 
 
-def _specialize_rules():
-    from .nnet.rewrites import SPECIALIZE
-
-    return SPECIALIZE
-
-
 FAST_COMPILE_PASSES = (Pass("merge", run=merge),)
 FAST_RUN_PASSES = (
     Pass("merge", run=merge),
@@ -270,6 +264,5 @@ FAST_RUN_PASSES = (
     Pass("stabilize", _stabilize_rules()),
     Pass("constant_fold", (constant_fold,)),
     Pass("merge", run=merge),
-    Pass("specialize", _specialize_rules()),
     Pass("fuse", run=_fuse),
 )

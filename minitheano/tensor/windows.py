@@ -44,43 +44,66 @@ def channels_last(x) -> bool:
     return x.ndim == 4 and x.shape[1] > 1 and x.strides[1] < x.strides[3]
 
 
-def im2col(xp, x, kh, kw, oh, ow, stride, dilation):
-    """``(B, C, H, W)`` -> a ``(B * oh * ow, kh * kw * C)`` matrix, columns ordered ``(i, j, c)``.
+class Im2col:
+    """The im2col matrix of ``x`` (``(B, C, H, W)``), made chunk by chunk of images.
 
-    The copy follows ``x``'s memory: channels-last storage (what our conv outputs are) is read
-    with one strided copy whose inner runs are the channels; channels-first storage (an input
-    batch) is copied per window offset with rows as inner runs, into the transposed matrix,
-    which is returned as a (free) transposed view. Either way GEMMs use it without a copy.
+    Row ``(b, y, x)``, column ``(i, j, c)`` holds what window offset ``(i, j)`` of output pixel
+    ``(y, x)`` of image ``b`` sees in channel ``c``. The windows are one strided view built
+    once; a chunk is one copy of it that follows ``x``'s memory: channels-last storage (what
+    our conv outputs are) is copied with the channels as inner runs; channels-first storage (an
+    input batch) is copied into the transposed matrix with image rows as inner runs, and
+    returned as a (free) transposed view. Either way GEMMs use it without a copy.
     """
-    from ..parallel import over_rows
 
-    B, C = x.shape[:2]
-    sh, sw = stride
-    dh, dw = dilation
-    if channels_last(x):
+    def __init__(self, xp, x, kh, kw, oh, ow, stride, dilation):
+        B, C = x.shape[:2]
         sB, sC, sH, sW = x.strides
-        view = xp.lib.stride_tricks.as_strided(
-            x, shape=(B, oh, ow, kh, kw, C), strides=(sB, sH * sh, sW * sw, sH * dh, sW * dw, sC)
-        )
-        cols = xp.empty(view.shape, dtype=x.dtype)
+        (sh, sw), (dh, dw) = stride, dilation
+        strided = xp.lib.stride_tricks.as_strided
+        self.transposed = not channels_last(x)
+        if self.transposed:  # (kh, kw, C, B, oh, ow)
+            self.windows = strided(
+                x, (kh, kw, C, B, oh, ow), (sH * dh, sW * dw, sC, sB, sH * sh, sW * sw)
+            )
+        else:  # (B, oh, ow, kh, kw, C)
+            self.windows = strided(
+                x, (B, oh, ow, kh, kw, C), (sB, sH * sh, sW * sw, sH * dh, sW * dw, sC)
+            )
+        self.xp, self.dtype = xp, x.dtype
+        self.row_length, self.rows_per_image = kh * kw * C, oh * ow
+        self.bytes_per_image = self.row_length * self.rows_per_image * x.dtype.itemsize
 
-        def copy(lo, hi):
-            cols[lo:hi] = view[lo:hi]
+    def chunks(self, start: int, stop: int):
+        """``(lo, hi, rows)`` for images ``[start, stop)`` in cache-sized chunks.
 
-        over_rows(xp, B, cols.size, copy)
-        return cols.reshape(B * oh * ow, kh * kw * C)
-    cols_t = xp.empty((kh, kw, C, B, oh, ow), dtype=x.dtype)
+        Every chunk is copied into the same buffer, which stays in the core's cache: use
+        ``rows`` before taking the next chunk.
+        """
+        from ..parallel import cache_chunks
 
-    def copy_t(lo, hi):
-        part = x[lo:hi]
-        for i in range(kh):
-            for j in range(kw):
-                cols_t[i, j, :, lo:hi] = shifted_view(
-                    part, i, j, oh, ow, stride, dilation
-                ).transpose(1, 0, 2, 3)
+        buffer = None
+        for lo, hi in cache_chunks(self.xp, start, stop, self.bytes_per_image):
+            if buffer is None:  # the first chunk is the largest
+                buffer = self.xp.empty(
+                    (hi - lo) * self.rows_per_image * self.row_length, dtype=self.dtype
+                )
+            yield lo, hi, self.rows(lo, hi, buffer)
 
-    over_rows(xp, B, cols_t.size, copy_t)
-    return cols_t.reshape(kh * kw * C, B * oh * ow).T
+    def rows(self, lo: int, hi: int, buffer=None):
+        """The ``((hi - lo) * oh * ow, kh * kw * C)`` rows of images ``lo:hi``, copied into
+        ``buffer`` (1-d, large enough) when given."""
+        n = (hi - lo) * self.rows_per_image * self.row_length
+        if buffer is None:
+            buffer = self.xp.empty(n, dtype=self.dtype)
+        if self.transposed:
+            windows = self.windows[:, :, :, lo:hi]
+            cols_t = buffer[:n].reshape(windows.shape)
+            cols_t[...] = windows
+            return cols_t.reshape(self.row_length, -1).T
+        windows = self.windows[lo:hi]
+        cols = buffer[:n].reshape(windows.shape)
+        cols[...] = windows
+        return cols.reshape(-1, self.row_length)
 
 
 def split_windows(x, ws, stride, pad):

@@ -63,23 +63,4 @@ def log_sigmoid_to_softplus(fgraph, node):
     return None
 
 
-def share_conv_columns(fgraph, node):
-    """``Conv2d(x, w)`` and ``Conv2dGradWeights(x, gz)`` -> one im2col used by both."""
-    from .abstract_conv import Conv2d, Conv2dGradWeights, Conv2dGradWeightsFromCols, Conv2dWithCols
-
-    if type(node.op) is not Conv2dGradWeights:
-        return None
-    x, gz, w_shape = node.inputs
-    props = node.op.props()
-    for client, _ in fgraph.clients_of(x):
-        if type(client.op) is Conv2d and client.op.props() == props and client.inputs[0] is x:
-            fused = Conv2dWithCols(**props).make_node(*client.inputs)
-            fused.source = client.source
-            out, cols = fused.outputs
-            gw = Conv2dGradWeightsFromCols(**props)(cols, gz, w_shape)
-            return {client.outputs[0]: out, node.outputs[0]: gw}
-    return None
-
-
 STABILIZE = (log_softmax_to_logsoftmax, softmax_grad_of_log, log_sigmoid_to_softplus)
-SPECIALIZE = (share_conv_columns,)
