@@ -3,7 +3,8 @@
 NumPy releases the GIL inside copies, ufunc loops and BLAS calls, so splitting a large array
 operation along its batch axis over threads uses every core. Two flavours:
 
-- ``over_rows`` for memory-bound work (copies, pooling, elementwise) next to BLAS's own threads;
+- ``over_rows`` (and ``map_rows``, which returns each range's result) for memory-bound work
+  (copies, pooling, elementwise, reductions) next to BLAS's own threads;
 - ``over_batch`` for work that mixes copies and many GEMMs (convolutions): each thread takes a
   slice of the batch and calls BLAS single-threaded, in cache-sized chunks (``cache_chunks``),
   so im2col buffers never leave the core's L2 cache and no GEMM waits for the other core.
@@ -58,10 +59,11 @@ def _marked(work):
     return run
 
 
-def _split(xp, n_rows: int, n_elements: int, work, own_blas: bool = False) -> list:
-    """``work(lo, hi)`` over contiguous ranges covering ``[0, n_rows)``; results in order.
+def map_rows(xp, n_rows: int, n_elements: int, work, own_blas: bool = False) -> list:
+    """``work(lo, hi)`` over contiguous ranges covering ``[0, n_rows)``; their results in order.
 
-    With ``own_blas``, BLAS is single-threaded while the ranges run (not when nothing splits).
+    Splits only NumPy work of at least ``MIN_ELEMENTS`` elements. With ``own_blas``, BLAS is
+    single-threaded while the ranges run (not when nothing splits).
     """
     threads = min(n_threads(), n_rows)
     if (
@@ -87,7 +89,7 @@ def over_rows(xp, n_rows: int, n_elements: int, work) -> None:
     Splits only NumPy work of at least ``MIN_ELEMENTS`` elements; ``work`` must write disjoint
     parts of its outputs for disjoint row ranges.
     """
-    _split(xp, n_rows, n_elements, work)
+    map_rows(xp, n_rows, n_elements, work)
 
 
 def over_batch(xp, n_items: int, n_elements: int, work) -> list:
@@ -96,7 +98,7 @@ def over_batch(xp, n_items: int, n_elements: int, work) -> list:
     ``work(start, stop)`` handles items ``[start, stop)`` of the batch (usually chunk by chunk,
     see ``cache_chunks``) and may return a partial result (a partial sum, say).
     """
-    return _split(xp, n_items, n_elements, work, own_blas=True)
+    return map_rows(xp, n_items, n_elements, work, own_blas=True)
 
 
 def cache_chunks(xp, start: int, stop: int, bytes_per_item: int):

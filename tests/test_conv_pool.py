@@ -121,9 +121,9 @@ def test_conv2d_split_over_threads_and_chunks_gives_the_same_results(
     cost = (out * g).sum()
     whole = theano.function([xs, ws], [out] + T.grad(cost, [xs, ws]))(x, w)
     splits = []
-    real_split = parallel._split
+    real_split = parallel.map_rows
     monkeypatch.setattr(
-        parallel, "_split", lambda *a, **k: splits.append(a[1]) or real_split(*a, **k)
+        parallel, "map_rows", lambda *a, **k: splits.append(a[1]) or real_split(*a, **k)
     )
     monkeypatch.setattr(parallel, "MIN_ELEMENTS", 0)
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 1)  # one image per chunk

@@ -71,3 +71,34 @@ def test_cache_chunks_cover_the_range_in_cache_sized_pieces(monkeypatch):
     assert list(parallel.cache_chunks(np, 3, 10, 300)) == [(3, 6), (6, 9), (9, 10)]
     assert list(parallel.cache_chunks(np, 0, 2, 5000)) == [(0, 1), (1, 2)]  # at least one
     assert list(parallel.cache_chunks(object(), 0, 7, 300)) == [(0, 7)]  # GPU: all at once
+
+
+def test_reductions_over_the_first_axis_split_over_threads_match_numpy(monkeypatch):
+    import minitheano as theano
+    import minitheano.tensor as T
+    from minitheano import config, parallel
+
+    monkeypatch.setattr(parallel, "MIN_ELEMENTS", 0)
+    monkeypatch.setattr(config, "threads", 2)
+    rng = np.random.RandomState(3)
+    data = (rng.rand(7, 4, 5) + 0.5).astype("float32")
+    t = T.ftensor3()
+    cases = [
+        (t.sum(axis=(0, 2)), data.sum(axis=(0, 2), dtype="float64")),
+        (t.sum(), data.sum(dtype="float64")),
+        (t.prod(axis=0), data.prod(axis=0, dtype="float64")),
+        (t.max(axis=(0, 1)), data.max(axis=(0, 1))),
+        (t.min(axis=0), data.min(axis=0)),
+    ]
+    splits = []
+    real = parallel.map_rows
+    monkeypatch.setattr(parallel, "map_rows", lambda *a, **k: splits.append(a[1]) or real(*a, **k))
+    f = theano.function([t], [expr for expr, _ in cases])
+    for got, (_, expected) in zip(f(data), cases):
+        np.testing.assert_allclose(got, expected.astype("float32"), rtol=1e-6)
+    assert splits.count(7) == len(cases)
+    ints = T.imatrix()
+    int_data = rng.randint(-5, 5, (9, 3)).astype("int32")
+    np.testing.assert_array_equal(
+        theano.function([ints], ints.sum(axis=0))(int_data), int_data.sum(0)
+    )

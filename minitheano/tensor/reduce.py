@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
+from .. import parallel
 from ..graph import Apply
 from ..op import Op
 from .elemwise import cast, eq, mul, true_div
@@ -26,6 +28,9 @@ def _normalize_axis(axis, ndim, what):
     if len(set(out)) != len(out):
         raise ValueError(f"{what}: repeated axis in {axis}")
     return tuple(sorted(out))
+
+
+_COMBINE = {"sum": "add", "prod": "multiply", "max": "maximum", "min": "minimum"}
 
 
 def _acc_dtype(kind, dtype):
@@ -72,10 +77,16 @@ class Reduce(Op):
         if self.kind in ("max", "min") and any(x.shape[a] == 0 for a in self.axis):
             raise ValueError(f"{self}: cannot reduce an empty axis (input shape {x.shape})")
         reduce = getattr(xp, self.kind)  # sum, prod, max, min
-        if self.kind in ("max", "min"):
-            out = reduce(x, axis=self.axis)
+        kwargs = {} if self.kind in ("max", "min") else {"dtype": self.acc_dtype}
+        if 0 in self.axis and x.ndim:
+            # the first axis is reduced: each core reduces a slice of it, then the partial
+            # results are combined (NumPy reductions run on one core)
+            parts = parallel.map_rows(
+                xp, x.shape[0], x.size, lambda lo, hi: reduce(x[lo:hi], axis=self.axis, **kwargs)
+            )
+            out = functools.reduce(getattr(xp, _COMBINE[self.kind]), parts)
         else:
-            out = reduce(x, axis=self.axis, dtype=self.acc_dtype)
+            out = reduce(x, axis=self.axis, **kwargs)
         return xp.asarray(out, dtype=self.dtype)
 
     def infer_shape(self, node, input_shapes):
