@@ -104,10 +104,16 @@ def test_conv2d_second_derivatives():
 
 @pytest.mark.parametrize("channels_last", [False, True])
 @pytest.mark.parametrize(
-    "border_mode,subsample", [("valid", (1, 1)), ("full", (2, 1)), (1, (1, 2))]
+    "border_mode,subsample,dilation",
+    [
+        ("valid", (1, 1), (1, 1)),
+        ("full", (2, 1), (1, 1)),
+        (1, (1, 2), (1, 1)),
+        ("half", (1, 1), (2, 2)),
+    ],
 )
 def test_conv2d_split_over_threads_and_chunks_gives_the_same_results(
-    monkeypatch, channels_last, border_mode, subsample
+    monkeypatch, channels_last, border_mode, subsample, dilation
 ):
     from minitheano import parallel
 
@@ -116,7 +122,7 @@ def test_conv2d_split_over_threads_and_chunks_gives_the_same_results(
         x = np.ascontiguousarray(x.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
     w = RNG.rand(4, 3, 3, 2)
     xs, ws = T.dtensor4(), T.dtensor4()
-    out = conv2d(xs, ws, border_mode=border_mode, subsample=subsample)
+    out = conv2d(xs, ws, border_mode=border_mode, subsample=subsample, filter_dilation=dilation)
     g = RNG.rand(*theano.function([xs, ws], out)(x, w).shape)
     cost = (out * g).sum()
     whole = theano.function([xs, ws], [out] + T.grad(cost, [xs, ws]))(x, w)
@@ -130,7 +136,9 @@ def test_conv2d_split_over_threads_and_chunks_gives_the_same_results(
     monkeypatch.setattr(theano.config, "threads", 2)
     split = theano.function([xs, ws], [out] + T.grad(cost, [xs, ws]))(x, w)
     assert splits.count(5) >= 3  # forward, filter gradient and input gradient were split
-    np.testing.assert_allclose(split[0], conv_reference(x, w, border_mode, subsample, True))
+    np.testing.assert_allclose(
+        split[0], conv_reference(x, w, border_mode, subsample, True, dilation)
+    )
     for got, expected in zip(split, whole):
         np.testing.assert_allclose(got, expected, rtol=1e-12)
 
