@@ -20,6 +20,20 @@ def test_typed_constructors_have_theano_dtypes_and_patterns():
     assert T.tensor("float32", (False, True)).broadcastable == (False, True)
 
 
+def test_plural_constructors_follow_theano():
+    x, y, z = T.dmatrices("x", "y", "z")
+    assert [v.name for v in (x, y, z)] == ["x", "y", "z"] and x.type == T.dmatrix().type
+    assert T.iscalars("k").type == T.iscalar().type  # one name: one variable, not a list
+    a, b = T.fvectors("ab")  # one string of several letters: one variable per letter
+    assert (a.name, b.name, a.dtype) == ("a", "b", "float32")
+    assert [v.ndim for v in T.ltensor4s(3)] == [4, 4, 4] and T.ltensor4s(3)[0].name is None
+    assert T.rows("r", "s")[1].broadcastable == (True, False) and T.cols("c").ndim == 2
+    theano.config.floatX = "float32"
+    assert {v.dtype for v in T.matrices("p", "q")} == {"float32"}
+    assert [v.ndim for v in T.tensor3s(2) + T.tensor5s(1)] == [3, 3, 5]
+    assert not hasattr(T, "bmatrices")  # Theano has plurals for f, d, i, l only
+
+
 def test_floatx_is_read_when_the_variable_is_created():
     assert T.matrix().dtype == "float64"
     theano.config.floatX = "float32"

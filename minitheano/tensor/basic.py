@@ -65,9 +65,42 @@ for _p, _dtype in _PREFIXES.items():
 # e.g. lscalar, ivector, fmatrix, dtensor4 are now defined above
 
 
+
+
+def _plural(make):
+    """Theano's plural constructor for ``make``: one variable per name, or ``n`` unnamed ones.
+
+    As in Theano, a single name gives one variable (not a list), and a single string of several
+    letters gives one variable per letter: ``dscalars('xy')`` is ``[dscalar('x'),
+    dscalar('y')]``.
+    """
+
+    def make_many(*names):
+        if names and isinstance(names[0], int):
+            return [make() for _ in range(names[0])]
+        if len(names) == 1:
+            names = names[0]
+        if len(names) == 1:
+            return make(names if isinstance(names, str) else names[0])
+        return [make(name) for name in names]
+
+    return make_many
+
+
+# Theano's plural names: scalars, fmatrices, ivectors, dtensor4s ... (its prefixes f d i l only)
+_PLURALS = {kind: "matrices" if kind == "matrix" else kind + "s" for kind in _KINDS}
+for _kind, _plural_name in _PLURALS.items():
+    globals()[_plural_name] = _plural(globals()[_kind])
+    for _p in "fdil":
+        globals()[_p + _plural_name] = _plural(globals()[_p + _kind])
+
+
 def typed_constructors() -> list[str]:
-    """The names of the typed constructors (``fmatrix``, ``ivector``...)."""
-    return [p + k for p in _PREFIXES for k in _KINDS]
+    """The names of the typed constructors (``fmatrix``, ``ivector``...) and of their plural
+    forms (``scalars``, ``fmatrices``, ``ivectors``...)."""
+    singles = [p + k for p in _PREFIXES for k in _KINDS]
+    plurals = [p + name for name in _PLURALS.values() for p in ("", "f", "d", "i", "l")]
+    return singles + plurals
 
 
 # --- helpers on shapes -------------------------------------------------------------------------
