@@ -87,7 +87,7 @@ def to_host(value):
 
 def scatter_add(xp, out, index, values) -> None:
     """``out[index] += values`` where repeated indices accumulate (NumPy and CuPy differ here)."""
-    if xp is np:
+    if xp is np or isinstance(out, np.ndarray):
         np.add.at(out, index, values)
     else:
         import cupyx  # noqa: PLC0415 (only reached with CuPy arrays)

@@ -8,7 +8,7 @@ from minitheano.gradient import verify_grad
 from minitheano.tensor.shape_inference import symbolic_shape
 from minitheano.tensor.type import TensorType
 
-from .backends import BACKENDS
+from .backends import BACKENDS, select_device
 from .op_specs import SPECS
 
 
@@ -20,9 +20,9 @@ def _symbolic_inputs(spec):
 
 @pytest.mark.parametrize("device", BACKENDS)
 @pytest.mark.parametrize("spec", SPECS, ids=str)
-def test_forward_matches_numpy(spec, device):
+def test_forward_matches_numpy(spec, device, monkeypatch):
     """On every backend available (CuPy on a GPU), each op against its NumPy reference."""
-    theano.config.device = device
+    select_device(device, monkeypatch)
     inputs = _symbolic_inputs(spec)
     f = theano.function(inputs, spec.build(*inputs))
     got = f(*spec.inputs)
@@ -35,8 +35,10 @@ def test_forward_matches_numpy(spec, device):
         np.testing.assert_allclose(got, expected, rtol=spec.rtol, atol=1e-12)
 
 
+@pytest.mark.parametrize("device", ["cpu", "device-path"])
 @pytest.mark.parametrize("spec", [s for s in SPECS if s.grad], ids=str)
-def test_gradient_matches_finite_differences(spec):
+def test_gradient_matches_finite_differences(spec, device, monkeypatch):
+    select_device(device, monkeypatch)
     floats = [i for i, x in enumerate(spec.inputs) if x.dtype.kind == "f"]
 
     def fun(*float_vars):
