@@ -25,7 +25,7 @@ import numpy as np
 from .blas_threads import single_threaded
 from .config import config
 
-# below this many elements a split costs more (thread hand-off ~20 us) than it saves
+# below this many elements a split costs more (a thread hand-off takes 20-60 us) than it saves
 MIN_ELEMENTS = 1 << 17
 # bytes of working set per chunk in ``cache_chunks``: about half of a core's L2 (2 MiB here);
 # the LeNet's convolutions measured fastest between 0.5 and 1 MiB

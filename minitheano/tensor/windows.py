@@ -6,6 +6,8 @@ runs unchanged on NumPy and CuPy: ``xp`` is passed in.
 
 from __future__ import annotations
 
+from ..parallel import cache_chunks
+
 
 def out_size(
     size: int, window: int, stride: int, pad_before: int, pad_after: int, dilation: int = 1
@@ -47,8 +49,8 @@ def channels_last(x) -> bool:
 class Im2col:
     """The im2col matrix of ``x`` (``(B, C, H, W)``), made chunk by chunk of images.
 
-    Row ``(b, y, x)``, column ``(i, j, c)`` holds what window offset ``(i, j)`` of output pixel
-    ``(y, x)`` of image ``b`` sees in channel ``c``. The windows are one strided view built
+    Row ``(n, y, x)``, column ``(i, j, c)`` holds what window offset ``(i, j)`` of output pixel
+    ``(y, x)`` of image ``n`` sees in channel ``c``. The windows are one strided view built
     once; a chunk is one copy of it that follows ``x``'s memory: channels-last storage (what
     our conv outputs are) is copied with the channels as inner runs; channels-first storage (an
     input batch) is copied into the transposed matrix with image rows as inner runs, and
@@ -79,8 +81,6 @@ class Im2col:
         Every chunk is copied into the same buffer, which stays in the core's cache: use
         ``rows`` before taking the next chunk.
         """
-        from ..parallel import cache_chunks
-
         buffer = None
         for lo, hi in cache_chunks(self.xp, start, stop, self.bytes_per_image):
             if buffer is None:  # the first chunk is the largest
