@@ -65,8 +65,6 @@ for _p, _dtype in _PREFIXES.items():
 # e.g. lscalar, ivector, fmatrix, dtensor4 are now defined above
 
 
-
-
 def _plural(make):
     """Theano's plural constructor for ``make``: one variable per name, or ``n`` unnamed ones.
 
