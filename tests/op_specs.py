@@ -32,6 +32,15 @@ class OpSpec:
 _r = np.random.RandomState(42)
 
 
+def _join_stacks(lib, a, b):
+    """The same joins written with Theano's names (``lib`` = T) or NumPy's (``lib`` = np)."""
+    if lib is np:
+        block = np.vstack([np.hstack([a, b]), np.hstack([b, a])])
+        return np.concatenate([block, block[:, :2]], axis=1)
+    block = T.vertical_stack(T.horizontal_stack(a, b), T.horizontal_stack(b, a))
+    return T.join(1, block, block[:, :2])
+
+
 def u(*shape, low=-1.0, high=1.0):
     """Uniform float64 sample of ``shape``, away from kinks (|x| >= 0.05)."""
     x = _r.uniform(low, high, size=shape)
@@ -121,6 +130,34 @@ SPECS = [
     OpSpec("tanh", T.tanh, [u(3, 5)], np.tanh),
     OpSpec("sin", T.sin, [u(3, 5)], np.sin),
     OpSpec("cos", T.cos, [u(3, 5)], np.cos),
+    OpSpec("tan", T.tan, [u(3, 5)], np.tan),
+    OpSpec("sinh", T.sinh, [u(3, 5)], np.sinh),
+    OpSpec("cosh", T.cosh, [u(3, 5)], np.cosh),
+    OpSpec("arcsin", T.arcsin, [u(3, 5) * 0.9], np.arcsin),
+    OpSpec("arccos", T.arccos, [u(3, 5) * 0.9], np.arccos),
+    OpSpec("arctan", T.arctan, [u(3, 5) * 3], np.arctan),
+    OpSpec("exp2", T.exp2, [u(3, 5)], np.exp2),
+    OpSpec("inv", T.inv, [u(3, 5)], lambda a: 1.0 / a),
+    OpSpec("inv_int", T.inv, [ints(3, 5) + 1], lambda a: 1.0 / a, grad=False),
+    OpSpec(
+        "isnan_isinf",
+        lambda a: T.or_(T.isnan(a), T.isinf(a * 2)),
+        [np.array([[1.0, np.nan, np.inf], [-np.inf, 0.5, -3.0]])],
+        lambda a: np.isnan(a) | np.isinf(a),
+        grad=False,
+    ),
+    OpSpec(
+        "largest_smallest",
+        lambda a, b, c: T.largest(a, b, c) - T.smallest(a, b, c),
+        [u(3, 5), u(3, 5), u(5)],
+        lambda a, b, c: np.maximum(np.maximum(a, b), c) - np.minimum(np.minimum(a, b), c),
+    ),
+    OpSpec(
+        "where",
+        lambda c, a, b: T.where(T.gt(c, 0), a, b),
+        [u(3, 5), u(3, 5), u(3, 5)],
+        lambda c, a, b: np.where(c > 0, a, b),
+    ),
     OpSpec("sigmoid", T.nnet.sigmoid, [u(3, 5) * 5], _sigmoid),
     OpSpec("softplus", T.nnet.softplus, [u(3, 5) * 5], lambda a: np.log1p(np.exp(a))),
     OpSpec("relu", T.nnet.relu, [u(3, 5)], lambda a: np.maximum(a, 0)),
@@ -196,6 +233,21 @@ SPECS = [
     ),
     OpSpec("argmax_all", lambda a: T.argmax(a), [u(3, 5)], np.argmax, grad=False),
     OpSpec("var", lambda a: a.var(axis=0), [u(3, 5)], lambda a: a.var(axis=0)),
+    OpSpec("ptp", lambda a: T.ptp(a, axis=1), [u(3, 5)], lambda a: np.ptp(a, axis=1)),
+    OpSpec(
+        "all_any",
+        lambda a: T.and_(T.all(T.gt(a, -0.9), axis=1), T.any(T.gt(a, 0.5), axis=1)),
+        [u(3, 5)],
+        lambda a: (a > -0.9).all(axis=1) & (a > 0.5).any(axis=1),
+        grad=False,
+    ),
+    OpSpec(
+        "all_any_keepdims_ints",
+        lambda a: T.or_(T.all(a, keepdims=True), T.any(a, axis=0, keepdims=True)),
+        [ints(3, 5, high=2)],
+        lambda a: a.all(keepdims=True) | a.any(axis=0, keepdims=True),
+        grad=False,
+    ),
     # --- linear algebra --------------------------------------------------------------------------
     OpSpec("dot_vv", T.dot, [u(5), u(5)], np.dot),
     OpSpec("dot_vm", T.dot, [u(3), u(3, 5)], np.dot),
@@ -203,7 +255,39 @@ SPECS = [
     OpSpec("dot_mm", T.dot, [u(3, 5), u(5, 7)], np.dot),
     OpSpec("transpose", lambda a: a.T, [u(3, 5)], lambda a: a.T),
     OpSpec("outer", T.outer, [u(3), u(5)], np.outer),
+    OpSpec(
+        "tensordot_int",
+        lambda a, b: T.tensordot(a, b, 2),
+        [u(2, 3, 5), u(3, 5, 7)],
+        lambda a, b: np.tensordot(a, b, 2),
+    ),
+    OpSpec(
+        "tensordot_axes",
+        lambda a, b: T.tensordot(a, b, [[0, 2], [2, 1]]),
+        [u(2, 3, 5), u(7, 5, 2)],
+        lambda a, b: np.tensordot(a, b, [[0, 2], [2, 1]]),
+    ),
+    OpSpec("tensordot_vectors", lambda a, b: T.tensordot(a, b, 1), [u(5), u(5)], np.dot),
     # --- shapes ----------------------------------------------------------------------------------
+    OpSpec(
+        "transpose_axes",
+        lambda a: T.transpose(a, (1, 2, 0)),
+        [u(2, 3, 5)],
+        lambda a: np.transpose(a, (1, 2, 0)),
+    ),
+    OpSpec("transpose_default", T.transpose, [u(2, 3, 5)], np.transpose),
+    OpSpec(
+        "shape_pads",
+        lambda a: T.shape_padright(T.shape_padleft(a, 2)) + T.shape_padaxis(a, 1),
+        [u(3, 5)],
+        lambda a: a[None, None, :, :, None] + a[:, None, :],
+    ),
+    OpSpec(
+        "join_stacks",
+        lambda a, b: _join_stacks(T, a, b),
+        [u(3, 2), u(3, 5)],
+        lambda a, b: _join_stacks(np, a, b),
+    ),
     OpSpec(
         "dimshuffle_perm",
         lambda a: a.dimshuffle(2, 0, 1),
@@ -330,6 +414,17 @@ SPECS = [
         lambda a, v: _set(a, IDX[1:], v),
     ),
     # --- nnet ------------------------------------------------------------------------------------
+    OpSpec(
+        "hard_sigmoid", T.nnet.hard_sigmoid, [u(3, 5) * 4], lambda a: np.clip(0.2 * a + 0.5, 0, 1)
+    ),
+    OpSpec("softsign", T.nnet.softsign, [u(3, 5) * 3], lambda a: a / (1 + np.abs(a))),
+    OpSpec("elu", T.nnet.elu, [u(3, 5) * 3], lambda a: np.where(a > 0, a, np.expm1(a))),
+    OpSpec(
+        "selu",
+        T.nnet.selu,
+        [u(3, 5) * 3],
+        lambda a: 1.0507009873554805 * np.where(a > 0, a, 1.6732632423543772 * np.expm1(a)),
+    ),
     OpSpec("softmax", T.nnet.softmax, [u(3, 5) * 3], _softmax),
     OpSpec("softmax_vector", T.nnet.softmax, [u(5)], lambda a: _softmax(a[None])),
     OpSpec("logsoftmax", T.nnet.logsoftmax, [u(3, 5) * 3], lambda a: np.log(_softmax(a))),

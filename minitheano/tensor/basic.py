@@ -328,6 +328,28 @@ def concatenate(tensor_list, axis=0):
     return Join(axis)(*tensor_list)
 
 
+def join(axis, *tensors_list):
+    """Theano's ``T.join(axis, *tensors)``: ``concatenate(tensors, axis)``."""
+    return concatenate(tensors_list, axis=axis)
+
+
+def _stack_matrices(what, axis, args):
+    args = [as_tensor_variable(a) for a in args]
+    if any(a.ndim != 2 for a in args):
+        raise TypeError(f"{what}: needs matrices, got {[str(a.type) for a in args]}")
+    return concatenate(args, axis=axis)
+
+
+def horizontal_stack(*args):
+    """Matrices side by side (joined along their columns, axis 1)."""
+    return _stack_matrices("horizontal_stack", 1, args)
+
+
+def vertical_stack(*args):
+    """Matrices one above the other (joined along their rows, axis 0)."""
+    return _stack_matrices("vertical_stack", 0, args)
+
+
 def stack(tensors, axis=0):
     """Join tensors along a new ``axis``."""
     tensors = [as_tensor_variable(t) for t in tensors]

@@ -53,6 +53,13 @@ UFUNCS = {
     "tanh": "tanh",
     "sin": "sin",
     "cos": "cos",
+    "tan": "tan",
+    "sinh": "sinh",
+    "cosh": "cosh",
+    "arcsin": "arcsin",
+    "arccos": "arccos",
+    "arctan": "arctan",
+    "exp2": "exp2",
     "maximum": "maximum",
     "minimum": "minimum",
     "pow": "power",
@@ -390,6 +397,52 @@ _register(
 _register("sin", 1, lambda xp, a: xp.sin(a), "float", lambda i, o, gz: [mul(gz, cos(i[0]))])
 _register("cos", 1, lambda xp, a: xp.cos(a), "float", lambda i, o, gz: [neg(mul(gz, sin(i[0])))])
 _register(
+    "tan",
+    1,
+    lambda xp, a: xp.tan(a),
+    "float",
+    lambda i, o, gz: [mul(gz, add(const_like(1, o), sqr(o)))],
+)
+_register("sinh", 1, lambda xp, a: xp.sinh(a), "float", lambda i, o, gz: [mul(gz, cosh(i[0]))])
+_register("cosh", 1, lambda xp, a: xp.cosh(a), "float", lambda i, o, gz: [mul(gz, sinh(i[0]))])
+_register(
+    "arcsin",
+    1,
+    lambda xp, a: xp.arcsin(a),
+    "float",
+    lambda i, o, gz: [true_div(gz, sqrt(sub(const_like(1, o), sqr(i[0]))))],
+)
+_register(
+    "arccos",
+    1,
+    lambda xp, a: xp.arccos(a),
+    "float",
+    lambda i, o, gz: [neg(true_div(gz, sqrt(sub(const_like(1, o), sqr(i[0])))))],
+)
+_register(
+    "arctan",
+    1,
+    lambda xp, a: xp.arctan(a),
+    "float",
+    lambda i, o, gz: [true_div(gz, add(const_like(1, o), sqr(i[0])))],
+)
+_register(
+    "exp2",
+    1,
+    lambda xp, a: xp.exp2(a),
+    "float",
+    lambda i, o, gz: [mul(gz, mul(o, const_like(np.log(2.0), o)))],
+)
+_register(
+    "inv",
+    1,
+    lambda xp, a: xp.true_divide(1, a),  # integer inputs give floats, as in Theano
+    "float",
+    lambda i, o, gz: [neg(mul(gz, sqr(o)))],
+)
+_register("isnan", 1, lambda xp, a: xp.isnan(a), "bool")
+_register("isinf", 1, lambda xp, a: xp.isinf(a), "bool")
+_register(
     "sigmoid",
     1,
     _sigmoid_impl,
@@ -464,12 +517,17 @@ sqrt, sqr, tanh, sin, cos, sigmoid, softplus, floor, ceil = (
     _elemwise(n)
     for n in ("sqrt", "sqr", "tanh", "sin", "cos", "sigmoid", "softplus", "floor", "ceil")
 )
+tan, sinh, cosh, arcsin, arccos, arctan, exp2, inv, isnan, isinf = (
+    _elemwise(n)
+    for n in ("tan", "sinh", "cosh", "arcsin", "arccos", "arctan", "exp2", "inv", "isnan", "isinf")
+)
 lt, gt, le, ge, eq, neq, and_, or_, xor, invert, switch = (
     _elemwise(n)
     for n in ("lt", "gt", "le", "ge", "eq", "neq", "and_", "or_", "xor", "invert", "switch")
 )
 abs = abs_  # noqa: A001 - Theano's T.abs_ and T.abs are the same function
 sign = sgn
+where = switch  # Theano's T.where
 floor_div = int_div
 
 
@@ -485,6 +543,26 @@ def round(a, mode: str = "half_to_even"):  # noqa: A001
             f"round: mode must be 'half_to_even' or 'half_away_from_zero', got {mode!r}"
         )
     return Elemwise(f"round_{mode}")(a)
+
+
+def largest(*args):
+    """The elementwise largest of any number of tensors (Theano's ``T.largest``)."""
+    if not args:
+        raise TypeError("largest: needs at least one tensor")
+    result = as_tensor_variable(args[0])
+    for arg in args[1:]:
+        result = maximum(result, arg)
+    return result
+
+
+def smallest(*args):
+    """The elementwise smallest of any number of tensors (Theano's ``T.smallest``)."""
+    if not args:
+        raise TypeError("smallest: needs at least one tensor")
+    result = as_tensor_variable(args[0])
+    for arg in args[1:]:
+        result = minimum(result, arg)
+    return result
 
 
 def relu(x, alpha=0):

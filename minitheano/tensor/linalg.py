@@ -62,3 +62,37 @@ def outer(x, y):
     """Outer product of two vectors."""
     x, y = as_tensor_variable(x), as_tensor_variable(y)
     return dimshuffle(x, (0, "x")) * dimshuffle(y, ("x", 0))
+
+
+def tensordot(a, b, axes=2):
+    """Sum products over the last ``axes`` dims of ``a`` and the first of ``b`` (an int), or
+    over the axes listed in ``axes = (a_axes, b_axes)``, as ``numpy.tensordot``.
+
+    Built from dimshuffles, reshapes and one matrix product, so gradients come for free.
+    """
+    from .basic import prod_of
+    from .shape import reshape, shape
+
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    if isinstance(axes, int):
+        a_axes, b_axes = list(range(a.ndim - axes, a.ndim)), list(range(axes))
+    else:
+        a_axes, b_axes = ([axs] if isinstance(axs, int) else list(axs) for axs in axes)
+    a_axes = [ax % a.ndim for ax in a_axes]
+    b_axes = [ax % b.ndim for ax in b_axes]
+    if len(a_axes) != len(b_axes) or len(set(a_axes)) != len(a_axes) or a.ndim < len(a_axes):
+        raise ValueError(
+            f"tensordot: cannot sum {a.type} axes {a_axes} against {b.type} axes {b_axes}"
+        )
+    a_free = [i for i in range(a.ndim) if i not in a_axes]
+    b_free = [i for i in range(b.ndim) if i not in b_axes]
+    a_shape, b_shape = shape(a), shape(b)
+    summed = prod_of([a_shape[i] for i in a_axes])
+    a_mat = reshape(
+        dimshuffle(a, a_free + a_axes), (prod_of([a_shape[i] for i in a_free]), summed)
+    )
+    b_mat = reshape(
+        dimshuffle(b, b_axes + b_free), (summed, prod_of([b_shape[i] for i in b_free]))
+    )
+    out_shape = [a_shape[i] for i in a_free] + [b_shape[i] for i in b_free]
+    return reshape(Dot()(a_mat, b_mat), out_shape, ndim=len(out_shape))

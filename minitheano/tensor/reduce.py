@@ -30,11 +30,20 @@ def _normalize_axis(axis, ndim, what):
     return tuple(sorted(out))
 
 
-_COMBINE = {"sum": "add", "prod": "multiply", "max": "maximum", "min": "minimum"}
+_COMBINE = {
+    "sum": "add",
+    "prod": "multiply",
+    "max": "maximum",
+    "min": "minimum",
+    "all": "logical_and",
+    "any": "logical_or",
+}
 
 
 def _acc_dtype(kind, dtype):
     # Theano accumulates float16/float32 sums and products in float64, ints in int64
+    if kind in ("all", "any"):
+        return "bool"
     if kind in ("max", "min"):
         return dtype
     if dtype in ("float16", "float32"):
@@ -45,6 +54,8 @@ def _acc_dtype(kind, dtype):
 
 
 def _out_dtype(kind, dtype):
+    if kind in ("all", "any"):
+        return "bool"
     if kind in ("max", "min"):
         return dtype
     if dtype in ("bool", "int8", "int16", "int32"):
@@ -56,7 +67,7 @@ def _out_dtype(kind, dtype):
 
 @dataclass(frozen=True)
 class Reduce(Op):
-    """Reduce ``axis`` with ``kind`` (sum|prod|max|min), accumulating in ``acc_dtype``."""
+    """Reduce ``axis`` with ``kind`` (sum|prod|max|min|all|any), accumulating in ``acc_dtype``."""
 
     kind: str
     axis: tuple
@@ -74,10 +85,10 @@ class Reduce(Op):
         return Apply(self, [x], [TensorType(self.dtype, bcast)()])
 
     def perform(self, xp, x):
-        if self.kind in ("max", "min") and any(x.shape[a] == 0 for a in self.axis):
+        if self.kind in ("max", "min") and 0 in [x.shape[a] for a in self.axis]:
             raise ValueError(f"{self}: cannot reduce an empty axis (input shape {x.shape})")
-        reduce = getattr(xp, self.kind)  # sum, prod, max, min
-        kwargs = {} if self.kind in ("max", "min") else {"dtype": self.acc_dtype}
+        reduce = getattr(xp, self.kind)  # sum, prod, max, min, all, any
+        kwargs = {"dtype": self.acc_dtype} if self.kind in ("sum", "prod") else {}
         if 0 in self.axis and x.ndim:
             # the first axis is reduced: each core reduces a slice of it, then the partial
             # results are combined (NumPy reductions run on one core)
@@ -94,7 +105,7 @@ class Reduce(Op):
 
     def grad(self, inputs, outputs, output_grads):
         (x,), (out,), (gz,) = inputs, outputs, output_grads
-        if x.dtype in DISCRETE_DTYPES:
+        if x.dtype in DISCRETE_DTYPES or self.kind in ("all", "any"):
             return [None]
         # put the reduced axes back as broadcastable dims, so gz broadcasts over x
         order, kept = [], iter(range(out.ndim))
@@ -121,8 +132,8 @@ def _reduce(kind, x, axis, dtype, keepdims, acc_dtype):
         out_dtype = "int64"
     acc = acc_dtype or _acc_dtype(kind, x.dtype)
     out = Reduce(kind, axes, str(np.dtype(out_dtype)), str(np.dtype(acc)))(x) if axes else x
-    if axes and kind in ("sum", "prod") and out_dtype != out.dtype:
-        out = cast(out, out_dtype)
+    if (axes and kind in ("sum", "prod") or kind in ("all", "any")) and out_dtype != out.dtype:
+        out = cast(out, out_dtype)  # (all/any with no axis: the truth value of each element)
     return _keepdims(out, x.ndim, axes) if keepdims else out
 
 
@@ -151,6 +162,21 @@ def max(x, axis=None, keepdims=False):  # noqa: A001
 def min(x, axis=None, keepdims=False):  # noqa: A001
     """Minimum over ``axis``."""
     return _reduce("min", x, axis, None, keepdims, None)
+
+
+def all(x, axis=None, keepdims=False):  # noqa: A001
+    """True where every element over ``axis`` is non-zero (a bool tensor)."""
+    return _reduce("all", x, axis, None, keepdims, None)
+
+
+def any(x, axis=None, keepdims=False):  # noqa: A001
+    """True where some element over ``axis`` is non-zero (a bool tensor)."""
+    return _reduce("any", x, axis, None, keepdims, None)
+
+
+def ptp(a, axis=None):
+    """Range of values (maximum - minimum) over ``axis``."""
+    return max(a, axis=axis) - min(a, axis=axis)
 
 
 def mean(x, axis=None, dtype=None, keepdims=False, acc_dtype=None):

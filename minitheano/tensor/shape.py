@@ -125,6 +125,37 @@ def dimshuffle(x, new_order):
     return DimShuffle(x.broadcastable, new_order)(x)
 
 
+def transpose(x, axes=None):
+    """``x`` with its dims in the order ``axes`` (reversed by default), as ``numpy.transpose``."""
+    x = as_tensor_variable(x)
+    axes = tuple(reversed(range(x.ndim))) if axes is None else tuple(axes)
+    if sorted(a % max(x.ndim, 1) for a in axes) != list(range(x.ndim)):
+        raise ValueError(f"transpose: axes {axes} are not a permutation of {x.ndim} dims")
+    return dimshuffle(x, [a % x.ndim for a in axes])
+
+
+def shape_padleft(t, n_ones=1):
+    """``t`` with ``n_ones`` broadcastable dims added on the left."""
+    t = as_tensor_variable(t)
+    return dimshuffle(t, ["x"] * n_ones + list(range(t.ndim)))
+
+
+def shape_padright(t, n_ones=1):
+    """``t`` with ``n_ones`` broadcastable dims added on the right."""
+    t = as_tensor_variable(t)
+    return dimshuffle(t, list(range(t.ndim)) + ["x"] * n_ones)
+
+
+def shape_padaxis(t, axis):
+    """``t`` with a broadcastable dim inserted at ``axis`` (negative counts from the end)."""
+    t = as_tensor_variable(t)
+    if not -t.ndim - 1 <= axis <= t.ndim:
+        raise IndexError(f"shape_padaxis: axis {axis} is out of range for {t.ndim} dims")
+    axis = axis + t.ndim + 1 if axis < 0 else axis
+    order = list(range(t.ndim))
+    return dimshuffle(t, order[:axis] + ["x"] + order[axis:])
+
+
 @dataclass(frozen=True)
 class Rebroadcast(Op):
     """Set the broadcastable flags of some axes (checked at run time when set to True)."""

@@ -9,12 +9,15 @@ from .basic import (
     SoftmaxGrad,
     binary_crossentropy,
     categorical_crossentropy,
+    elu,
     hard_sigmoid,
     log_softmax,
     logsoftmax,
     relu,
+    selu,
     sigmoid_binary_crossentropy,
     softmax,
+    softsign,
     ultra_fast_sigmoid,
 )
 
@@ -37,4 +40,7 @@ __all__ = [
     "sigmoid_binary_crossentropy",
     "ultra_fast_sigmoid",
     "hard_sigmoid",
+    "elu",
+    "selu",
+    "softsign",
 ]

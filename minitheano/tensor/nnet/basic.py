@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ...graph import Apply
 from ...op import Op
 from ..elemwise import exp, log, sigmoid, softplus
@@ -138,8 +140,48 @@ def relu(x, alpha=0):
 
 
 def ultra_fast_sigmoid(x):
-    """Theano's fast sigmoid approximation; here the exact sigmoid."""
+    """Theano's fast sigmoid approximation; here the exact sigmoid (NumPy's is fast enough)."""
     return sigmoid(x)
 
 
-hard_sigmoid = ultra_fast_sigmoid
+def hard_sigmoid(x):
+    """Theano's piecewise-linear sigmoid: ``clip(0.2 * x + 0.5, 0, 1)``, in x's float dtype."""
+    from ..elemwise import clip, const_like
+    from ..type import upcast_to_float
+
+    x = as_tensor_variable(x)
+    dtype = upcast_to_float(x.dtype)
+    out = x * _const(0.2, dtype) + _const(0.5, dtype)
+    return clip(out, const_like(0, out), const_like(1, out))
+
+
+def softsign(x):
+    """``x / (1 + |x|)``."""
+    from ..elemwise import abs_
+
+    x = as_tensor_variable(x)
+    return x / (1 + abs_(x))
+
+
+def elu(x, alpha=1):
+    """Exponential linear unit: ``x`` above 0, ``alpha * (exp(x) - 1)`` below."""
+    from ..elemwise import expm1, gt, switch
+
+    x = as_tensor_variable(x)
+    return switch(gt(x, 0), x, alpha * expm1(x))
+
+
+# the self-normalizing constants of Klambauer et al. (2017), as in Theano
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(x):
+    """Scaled exponential linear unit: ``SELU_SCALE * elu(x, SELU_ALPHA)``."""
+    return SELU_SCALE * elu(x, SELU_ALPHA)
+
+
+def _const(value, dtype):
+    from ..type import constant
+
+    return constant(np.asarray(value, dtype=dtype))
