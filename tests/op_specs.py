@@ -248,6 +248,32 @@ SPECS = [
         lambda a: a.all(keepdims=True) | a.any(axis=0, keepdims=True),
         grad=False,
     ),
+    # --- extra_ops ------------------------------------------------------------------------------
+    OpSpec("cumsum_axis", lambda a: T.cumsum(a, axis=1), [u(3, 5)], lambda a: np.cumsum(a, 1)),
+    OpSpec("cumsum_flat", T.cumsum, [u(3, 5)], np.cumsum),
+    OpSpec(
+        "cumprod_axis",
+        lambda a: T.extra_ops.cumprod(a, axis=-2),
+        [pos(3, 5)],
+        lambda a: np.cumprod(a, -2),
+    ),
+    OpSpec("cumprod_flat", T.cumprod, [pos(2, 3)], np.cumprod),
+    OpSpec("diff", lambda a: T.diff(a, n=2, axis=0), [u(5, 3)], lambda a: np.diff(a, 2, 0)),
+    OpSpec("repeat_axis", lambda a: T.repeat(a, 3, axis=1), [u(3, 5)], lambda a: a.repeat(3, 1)),
+    OpSpec("repeat_flat", lambda a: T.repeat(a, 2), [u(3, 5)], lambda a: a.repeat(2)),
+    OpSpec(
+        "squeeze",
+        lambda a: T.squeeze(T.shape_padleft(a)),
+        [u(3, 5)],
+        lambda a: a,
+    ),
+    OpSpec(
+        "to_one_hot",
+        lambda y: T.extra_ops.to_one_hot(y, 5),
+        [np.array([0, 3, 4, 3], dtype="int32")],
+        lambda y: np.eye(5)[y],
+        grad=False,
+    ),
     # --- linear algebra --------------------------------------------------------------------------
     OpSpec("dot_vv", T.dot, [u(5), u(5)], np.dot),
     OpSpec("dot_vm", T.dot, [u(3), u(3, 5)], np.dot),

@@ -1,7 +1,7 @@
 """``minitheano.tensor`` (imported as ``T``): tensor types, constructors and operations."""
 
 from . import basic as _basic
-from . import nnet, signal  # noqa: F401  (T.nnet, T.signal)
+from . import extra_ops, nnet, signal  # noqa: F401  (T.extra_ops, T.nnet, T.signal)
 from .basic import (
     Alloc,
     ARange,
@@ -91,6 +91,7 @@ from .elemwise import (
     where,
     xor,
 )
+from .extra_ops import cumprod, cumsum, diff, repeat, squeeze, to_one_hot
 from .linalg import Dot, dot, outer, tensordot
 from .reduce import (
     all,

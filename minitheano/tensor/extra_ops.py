@@ -1,0 +1,110 @@
+"""Theano's ``T.extra_ops``: cumulative sums and products, ``diff``, ``repeat``, ``squeeze``,
+``to_one_hot``. Only the cumulative ops are ops of their own; the rest are built from existing
+ones, so their gradients come for free."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..config import config
+from ..graph import Apply
+from ..op import Op
+from .basic import alloc, arange, zeros
+from .shape import dimshuffle, flatten, reshape, shape
+from .subtensor import set_subtensor
+from .type import DISCRETE_DTYPES, TensorType, as_tensor_variable
+
+
+@dataclass(frozen=True)
+class CumOp(Op):
+    """Cumulative ``add`` or ``mul`` along ``axis`` (``None``: of the flattened input)."""
+
+    axis: int | None
+    mode: str  # add | mul
+
+    def __str__(self) -> str:
+        return f"Cum{self.mode}{{axis={self.axis}}}"
+
+    def make_node(self, x) -> Apply:
+        x = as_tensor_variable(x)
+        if self.axis is not None and not -x.ndim <= self.axis < x.ndim:
+            raise ValueError(f"{self}: axis {self.axis} is out of range for {x.type}")
+        bcast = (False,) if self.axis is None else x.broadcastable
+        return Apply(self, [x], [TensorType(x.dtype, bcast)()])
+
+    def perform(self, xp, x):
+        fn = xp.cumsum if self.mode == "add" else xp.cumprod
+        return fn(x, axis=self.axis, dtype=x.dtype)
+
+    def infer_shape(self, node, input_shapes):
+        if self.axis is None:
+            from .basic import prod_of
+
+            return [(prod_of(input_shapes[0]),)]
+        return [input_shapes[0]]
+
+    def grad(self, inputs, outputs, output_grads):
+        (x,), (out,), (gz,) = inputs, outputs, output_grads
+        if x.dtype in DISCRETE_DTYPES:
+            return [None]
+        flat = self.axis is None
+        axis = 0 if flat else self.axis % x.ndim
+        reverse = tuple(
+            slice(None, None, -1) if a == axis else slice(None) for a in range(gz.ndim)
+        )
+        # d out_j / d x_i sums over j >= i: a cumulative sum of the reversed gradient, reversed
+        if self.mode == "add":
+            g = CumOp(axis, "add")(gz[reverse])[reverse]
+        else:  # out_j / x_i for j >= i (zeros in x give nan, as in Theano)
+            g = CumOp(axis, "add")((gz * out)[reverse])[reverse] / (flatten(x) if flat else x)
+        return [reshape(g, shape(x), ndim=x.ndim) if flat else g]
+
+
+def cumsum(x, axis=None):
+    """Cumulative sum along ``axis`` (of the flattened tensor when ``axis`` is None)."""
+    return CumOp(axis, "add")(x)
+
+
+def cumprod(x, axis=None):
+    """Cumulative product along ``axis`` (of the flattened tensor when ``axis`` is None)."""
+    return CumOp(axis, "mul")(x)
+
+
+def diff(x, n=1, axis=-1):
+    """The ``n``-th differences along ``axis``, as ``numpy.diff``."""
+    x = as_tensor_variable(x)
+    axis %= x.ndim
+    for _ in range(n):
+        head = tuple(slice(1, None) if a == axis else slice(None) for a in range(x.ndim))
+        tail = tuple(slice(None, -1) if a == axis else slice(None) for a in range(x.ndim))
+        x = x[head] - x[tail]
+    return x
+
+
+def repeat(x, repeats, axis=None):
+    """Each element repeated ``repeats`` (an int) times along ``axis`` (flattened when None)."""
+    if not isinstance(repeats, int) or repeats < 0:
+        raise NotImplementedError(f"repeat: repeats must be a non-negative int, got {repeats!r}")
+    x = as_tensor_variable(x)
+    if axis is None:
+        x, axis = flatten(x), 0
+    axis %= x.ndim
+    order = list(range(axis + 1)) + ["x"] + list(range(axis + 1, x.ndim))
+    sizes = [shape(x)[a] for a in range(x.ndim)]
+    tiled = alloc(dimshuffle(x, order), *sizes[: axis + 1], repeats, *sizes[axis + 1 :])
+    merged = sizes[:axis] + [sizes[axis] * repeats] + sizes[axis + 1 :]
+    return reshape(tiled, merged, ndim=x.ndim)
+
+
+def squeeze(x):
+    """``x`` without its broadcastable dims."""
+    x = as_tensor_variable(x)
+    return dimshuffle(x, [a for a, b in enumerate(x.broadcastable) if not b])
+
+
+def to_one_hot(y, nb_class, dtype=None):
+    """One row per label of the int vector ``y``: 1 at the label's column, 0 elsewhere."""
+    y = as_tensor_variable(y)
+    n = shape(y)[0]
+    one_hot = zeros((n, nb_class), dtype=dtype or config.floatX)
+    return set_subtensor(one_hot[arange(n), y], 1)
