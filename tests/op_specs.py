@@ -248,6 +248,14 @@ SPECS = [
         lambda a: a.all(keepdims=True) | a.any(axis=0, keepdims=True),
         grad=False,
     ),
+    OpSpec("diag_of_matrix", T.diag, [u(3, 5)], np.diag),
+    OpSpec("diag_from_vector", T.diag, [u(5)], np.diag),
+    OpSpec(
+        "eye_identity_like",
+        lambda a: T.eye(3, 5, 1) * a + T.identity_like(a) + T.eye(a.shape[0], a.shape[1]),
+        [u(3, 5)],
+        lambda a: np.eye(3, 5, 1) * a + 2 * np.eye(3, 5),
+    ),
     # --- extra_ops ------------------------------------------------------------------------------
     OpSpec("cumsum_axis", lambda a: T.cumsum(a, axis=1), [u(3, 5)], lambda a: np.cumsum(a, 1)),
     OpSpec("cumsum_flat", T.cumsum, [u(3, 5)], np.cumsum),
