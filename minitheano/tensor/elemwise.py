@@ -545,24 +545,23 @@ def round(a, mode: str = "half_to_even"):  # noqa: A001
     return Elemwise(f"round_{mode}")(a)
 
 
-def largest(*args):
-    """The elementwise largest of any number of tensors (Theano's ``T.largest``)."""
+def _fold(name, combine, args):
     if not args:
-        raise TypeError("largest: needs at least one tensor")
+        raise TypeError(f"{name}: needs at least one tensor")
     result = as_tensor_variable(args[0])
     for arg in args[1:]:
-        result = maximum(result, arg)
+        result = combine(result, arg)
     return result
+
+
+def largest(*args):
+    """The elementwise largest of any number of tensors (Theano's ``T.largest``)."""
+    return _fold("largest", maximum, args)
 
 
 def smallest(*args):
     """The elementwise smallest of any number of tensors (Theano's ``T.smallest``)."""
-    if not args:
-        raise TypeError("smallest: needs at least one tensor")
-    result = as_tensor_variable(args[0])
-    for arg in args[1:]:
-        result = minimum(result, arg)
-    return result
+    return _fold("smallest", minimum, args)
 
 
 def relu(x, alpha=0):
