@@ -256,6 +256,24 @@ SPECS = [
         [u(3, 5)],
         lambda a: np.eye(3, 5, 1) * a + 2 * np.eye(3, 5),
     ),
+    # --- sorting ---------------------------------------------------------------------------------
+    OpSpec("sort_last", T.sort, [u(3, 5)], lambda a: np.sort(a, -1)),
+    OpSpec("sort_axis0", lambda a: T.sort(a, axis=0), [u(3, 5, 2)], lambda a: np.sort(a, 0)),
+    OpSpec("sort_flat", lambda a: T.sort(a, axis=None), [u(3, 5)], lambda a: np.sort(a, None)),
+    OpSpec(
+        "argsort",
+        lambda a: T.argsort(a, axis=1),
+        [u(3, 5)],
+        lambda a: np.argsort(a, 1, kind="stable"),
+        grad=False,
+    ),
+    OpSpec(
+        "argsort_ties_flat",
+        lambda a: T.argsort(a, axis=None),
+        [np.array([[2.0, 1.0, 2.0], [1.0, 0.0, 2.0]])],
+        lambda a: np.array([4, 1, 3, 0, 2, 5]),
+        grad=False,
+    ),
     # --- extra_ops ------------------------------------------------------------------------------
     OpSpec("cumsum_axis", lambda a: T.cumsum(a, axis=1), [u(3, 5)], lambda a: np.cumsum(a, 1)),
     OpSpec("cumsum_flat", T.cumsum, [u(3, 5)], np.cumsum),
@@ -301,6 +319,25 @@ SPECS = [
         [u(2, 3, 5), u(7, 5, 2)],
         lambda a, b: np.tensordot(a, b, [[0, 2], [2, 1]]),
     ),
+    OpSpec(
+        "batched_dot_3d",
+        T.batched_dot,
+        [u(2, 3, 5), u(2, 5, 7)],
+        np.matmul,
+    ),
+    OpSpec(
+        "batched_dot_2d_3d",
+        T.batched_dot,
+        [u(3, 5), u(3, 5, 2)],
+        lambda a, b: np.einsum("bm,bmp->bp", a, b),
+    ),
+    OpSpec(
+        "batched_dot_3d_2d",
+        T.batched_dot,
+        [u(3, 2, 5), u(3, 5)],
+        lambda a, b: np.einsum("bnm,bm->bn", a, b),
+    ),
+    OpSpec("batched_dot_2d", T.batched_dot, [u(3, 5), u(3, 5)], lambda a, b: (a * b).sum(1)),
     OpSpec("tensordot_vectors", lambda a, b: T.tensordot(a, b, 1), [u(5), u(5)], np.dot),
     # --- shapes ----------------------------------------------------------------------------------
     OpSpec(

@@ -95,7 +95,7 @@ from .elemwise import (
     xor,
 )
 from .extra_ops import cumprod, cumsum, diff, repeat, squeeze, to_one_hot
-from .linalg import Dot, dot, outer, tensordot
+from .linalg import BatchedDot, Dot, batched_dot, dot, outer, tensordot
 from .reduce import (
     all,
     any,
@@ -128,6 +128,7 @@ from .shape import (
     transpose,
     unbroadcast,
 )
+from .sort import argsort, sort
 from .subtensor import IncSubtensor, Subtensor, inc_subtensor, set_subtensor, subtensor
 from .type import TensorType, as_tensor_variable, constant
 from .variable import TensorConstant, TensorVariable

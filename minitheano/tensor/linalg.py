@@ -1,4 +1,4 @@
-"""Matrix products: ``dot`` for vector and matrix combinations, and ``outer``."""
+"""Matrix products: ``dot`` (vectors and matrices), ``outer``, ``batched_dot``, ``tensordot``."""
 
 from __future__ import annotations
 
@@ -62,6 +62,54 @@ def outer(x, y):
     """Outer product of two vectors."""
     x, y = as_tensor_variable(x), as_tensor_variable(y)
     return dimshuffle(x, (0, "x")) * dimshuffle(y, ("x", 0))
+
+
+@dataclass(frozen=True)
+class BatchedDot(Op):
+    """``out[i] = dot(x[i], y[i])`` for two stacks of matrices, ``(B, n, m)`` and ``(B, m, p)``."""
+
+    def make_node(self, x, y) -> Apply:
+        x, y = as_tensor_variable(x), as_tensor_variable(y)
+        if x.ndim != 3 or y.ndim != 3:
+            raise TypeError(f"BatchedDot: needs two 3-d tensors, got {x.type} and {y.type}")
+        dtype = upcast(x.dtype, y.dtype)
+        bcast = (x.broadcastable[0] and y.broadcastable[0], x.broadcastable[1], y.broadcastable[2])
+        return Apply(self, [cast(x, dtype), cast(y, dtype)], [TensorType(dtype, bcast)()])
+
+    def perform(self, xp, x, y):
+        if x.shape[0] != y.shape[0] or x.shape[2] != y.shape[1]:
+            raise ValueError(
+                f"BatchedDot: shapes {x.shape} and {y.shape} do not match (a batch of "
+                f"(n, m) . (m, p) products needs equal batch sizes and inner dims)"
+            )
+        return xp.matmul(x, y)
+
+    def infer_shape(self, node, input_shapes):
+        xs, ys = input_shapes
+        return [(xs[0], xs[1], ys[2])]
+
+    def grad(self, inputs, outputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        return [
+            BatchedDot()(gz, dimshuffle(y, (0, 2, 1))),
+            BatchedDot()(dimshuffle(x, (0, 2, 1)), gz),
+        ]
+
+
+def batched_dot(a, b):
+    """``out[i] = dot(a[i], b[i])`` over the first axis; ``a`` and ``b`` have 2 or 3 dims.
+
+    >>> T.batched_dot(T.tensor3(), T.tensor3())  # (B, n, m), (B, m, p) -> (B, n, p)
+    """
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    if a.ndim not in (2, 3) or b.ndim not in (2, 3):
+        raise TypeError(f"batched_dot: needs 2- or 3-d tensors, got {a.type} and {b.type}")
+    # vectors become (1, m) rows on the left, (m, 1) columns on the right, and go again after
+    x = dimshuffle(a, (0, "x", 1)) if a.ndim == 2 else a
+    y = dimshuffle(b, (0, 1, "x")) if b.ndim == 2 else b
+    out = BatchedDot()(x, y)
+    keep = [0] + ([1] if a.ndim == 3 else []) + ([2] if b.ndim == 3 else [])
+    return dimshuffle(out, keep)
 
 
 def tensordot(a, b, axes=2):
