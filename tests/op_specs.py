@@ -287,6 +287,24 @@ SPECS = [
     OpSpec("diff", lambda a: T.diff(a, n=2, axis=0), [u(5, 3)], lambda a: np.diff(a, 2, 0)),
     OpSpec("repeat_axis", lambda a: T.repeat(a, 3, axis=1), [u(3, 5)], lambda a: a.repeat(3, 1)),
     OpSpec("repeat_flat", lambda a: T.repeat(a, 2), [u(3, 5)], lambda a: a.repeat(2)),
+    OpSpec("tile_2d", lambda a: T.tile(a, (2, 3)), [u(3, 5)], lambda a: np.tile(a, (2, 3))),
+    OpSpec(
+        "tile_more_reps", lambda a: T.tile(a, (2, 1, 3)), [u(5)], lambda a: np.tile(a, (2, 1, 3))
+    ),
+    OpSpec(
+        "nonzero",
+        lambda a: T.concatenate(list(T.nonzero(a)) + [T.flatnonzero(a)]),
+        [np.array([[0.0, 1.5, 0.0], [2.0, 0.0, -1.0]])],
+        lambda a: np.concatenate(list(np.nonzero(a)) + [np.flatnonzero(a)]),
+        grad=False,
+    ),
+    OpSpec(
+        "nonzero_values",
+        T.nonzero_values,
+        [np.array([[0.0, 1.5, 0.0], [2.0, 0.0, -1.0]])],
+        lambda a: a[a != 0],
+        grad=False,  # finite differences move the zeros, and so the output's size
+    ),
     OpSpec(
         "squeeze",
         lambda a: T.squeeze(T.shape_padleft(a)),

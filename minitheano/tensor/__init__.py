@@ -94,7 +94,18 @@ from .elemwise import (
     where,
     xor,
 )
-from .extra_ops import cumprod, cumsum, diff, repeat, squeeze, to_one_hot
+from .extra_ops import (
+    cumprod,
+    cumsum,
+    diff,
+    flatnonzero,
+    nonzero,
+    nonzero_values,
+    repeat,
+    squeeze,
+    tile,
+    to_one_hot,
+)
 from .linalg import BatchedDot, Dot, batched_dot, dot, outer, tensordot
 from .reduce import (
     all,

@@ -1,6 +1,6 @@
-"""Theano's ``T.extra_ops``: cumulative sums and products, ``diff``, ``repeat``, ``squeeze``,
-``to_one_hot``. Only the cumulative ops are ops of their own; the rest are built from existing
-ones, so their gradients come for free."""
+"""Theano's ``T.extra_ops``: cumulative sums and products, ``diff``, ``repeat``, ``tile``,
+``squeeze``, ``to_one_hot``, ``nonzero``. The cumulative ops and ``Nonzero`` are ops of their
+own; the rest are built from existing ones, so their gradients come for free."""
 
 from __future__ import annotations
 
@@ -94,6 +94,68 @@ def repeat(x, repeats, axis=None):
     tiled = alloc(dimshuffle(x, order), *sizes[: axis + 1], repeats, *sizes[axis + 1 :])
     merged = sizes[:axis] + [sizes[axis] * repeats] + sizes[axis + 1 :]
     return reshape(tiled, merged, ndim=x.ndim)
+
+
+def tile(x, reps, ndim=None):
+    """``x`` repeated ``reps[i]`` times along each axis ``i`` (ints), as ``numpy.tile``."""
+    x = as_tensor_variable(x)
+    reps = [reps] if isinstance(reps, int) else list(reps)
+    if any(not isinstance(r, int) or r < 0 for r in reps):
+        raise NotImplementedError(f"tile: reps must be non-negative ints, got {reps!r}")
+    ndim = max(x.ndim, len(reps)) if ndim is None else ndim
+    if ndim < max(x.ndim, len(reps)):
+        raise ValueError(f"tile: ndim={ndim} is less than x's {x.ndim} dims or len(reps)")
+    reps = [1] * (ndim - len(reps)) + reps
+    x = dimshuffle(x, ["x"] * (ndim - x.ndim) + list(range(x.ndim)))
+    sizes = [shape(x)[a] for a in range(ndim)]
+    order, alloc_shape = [], []
+    for a in range(ndim):  # a new axis of size reps[a] in front of each axis
+        order += ["x", a]
+        alloc_shape += [reps[a], sizes[a]]
+    tiled = alloc(dimshuffle(x, order), *alloc_shape)
+    return reshape(tiled, [r * size for r, size in zip(reps, sizes)], ndim=ndim)
+
+
+@dataclass(frozen=True)
+class Nonzero(Op):
+    """The indices of the non-zero elements: an int64 matrix with one row per axis of ``x``."""
+
+    def make_node(self, x) -> Apply:
+        x = as_tensor_variable(x)
+        if x.ndim == 0:
+            raise TypeError(f"nonzero: needs at least one dim, got {x.type}")
+        return Apply(self, [x], [TensorType("int64", (x.ndim == 1, False))()])
+
+    def perform(self, xp, x):
+        return xp.stack(xp.nonzero(x)).astype("int64")
+
+    def infer_shape(self, node, input_shapes):
+        from .elemwise import neq
+        from .reduce import sum as sum_
+
+        (x,) = node.inputs
+        return [(x.ndim, sum_(neq(x, 0), dtype="int64"))]  # the count depends on the values
+
+    def grad(self, inputs, outputs, output_grads):
+        return [None]
+
+
+def nonzero(a, return_matrix=False):
+    """The indices of the non-zero elements of ``a``: a tuple with one int64 vector per axis,
+    or, with ``return_matrix``, the matrix of them (one row per axis)."""
+    a = as_tensor_variable(a)
+    matrix = Nonzero()(a)
+    return matrix if return_matrix else tuple(matrix[i] for i in range(a.ndim))
+
+
+def flatnonzero(a):
+    """The indices of the non-zero elements of the flattened ``a``."""
+    return nonzero(flatten(a))[0]
+
+
+def nonzero_values(a):
+    """The non-zero elements of ``a``, flattened."""
+    return flatten(a)[flatnonzero(a)]
 
 
 def squeeze(x):
