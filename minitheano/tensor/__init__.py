@@ -10,11 +10,8 @@ from .basic import (
     arange,
     col,
     concatenate,
-    diag,
-    eye,
     fill,
     horizontal_stack,
-    identity_like,
     join,
     matrix,
     ones,
@@ -106,7 +103,17 @@ from .extra_ops import (
     tile,
     to_one_hot,
 )
-from .linalg import BatchedDot, Dot, batched_dot, dot, outer, tensordot
+from .linalg import (
+    BatchedDot,
+    Dot,
+    batched_dot,
+    diag,
+    dot,
+    eye,
+    identity_like,
+    outer,
+    tensordot,
+)
 from .reduce import (
     all,
     any,

@@ -265,58 +265,6 @@ def arange(start, stop=None, step=1, dtype=None):
     return ARange(dtype)(start, stop, step)
 
 
-@dataclass(frozen=True)
-class Eye(Op):
-    """``eye(n, m, k)``: an ``n x m`` matrix of ``dtype`` with ones on the ``k``-th diagonal."""
-
-    dtype: str
-
-    def make_node(self, n, m, k) -> Apply:
-        inputs = [as_tensor_variable(v) for v in (n, m, k)]
-        for v in inputs:
-            if v.ndim != 0 or v.dtype not in INT_DTYPES:
-                raise TypeError(f"eye: n, m and k must be int scalars, got {v.type}")
-        return Apply(self, inputs, [TensorType(self.dtype, (False, False))()])
-
-    def perform(self, xp, n, m, k):
-        return xp.eye(int(n), int(m), int(k), dtype=self.dtype)
-
-    def infer_shape(self, node, input_shapes):
-        n, m, _ = node.inputs
-        return [(cast(n, "int64"), cast(m, "int64"))]
-
-    def grad(self, inputs, outputs, output_grads):
-        return [None, None, None]
-
-
-def eye(n, m=None, k=0, dtype=None):
-    """An ``n x m`` matrix (``m`` defaults to ``n``) with ones on diagonal ``k``, else zeros."""
-    return Eye(dtype or config.floatX)(n, n if m is None else m, k)
-
-
-def identity_like(x):
-    """The identity matrix with the shape and dtype of the matrix ``x``."""
-    x = as_tensor_variable(x)
-    return eye(shape(x)[0], shape(x)[1], 0, dtype=x.dtype)
-
-
-def diag(v, k=0):
-    """The diagonal of a matrix, or the square matrix with the vector ``v`` on its diagonal."""
-    from .elemwise import minimum
-    from .subtensor import set_subtensor
-
-    v = as_tensor_variable(v)
-    if k != 0:
-        raise NotImplementedError("diag: only the main diagonal (k=0) is supported")
-    if v.ndim == 1:
-        n = shape(v)[0]
-        return set_subtensor(zeros((n, n), dtype=v.dtype)[arange(n), arange(n)], v)
-    if v.ndim == 2:
-        index = arange(minimum(shape(v)[0], shape(v)[1]))
-        return v[index, index]
-    raise ValueError(f"diag: needs a vector or a matrix, got {v.type}")
-
-
 # --- join and stack ------------------------------------------------------------------------------
 
 
