@@ -134,17 +134,11 @@ class Elemwise(Op):
 
     def make_thunk(self, node: Apply, xp):
         impl, dtype = self.spec.impl, node.outputs[0].dtype
-        # (input index, axis) pairs whose type forbids broadcasting a size-1 dim
-        strict = [
-            (i, a)
-            for i, x in enumerate(node.inputs)
-            for a, b in enumerate(x.broadcastable)
-            if not b
-        ]
+        check_broadcast = broadcast_checker(self, node)
 
         def thunk(*args):
-            if strict and len(args) > 1:  # a single input cannot be broadcast wrongly
-                _check_broadcast(self, node, args, strict)
+            if check_broadcast is not None:
+                check_broadcast(args)
             out = impl(xp, *args)
             if out.dtype != dtype:
                 out = out.astype(dtype)
@@ -206,18 +200,34 @@ def _pad_left(x, ndim, dtype):
     return dimshuffle(x, ("x",) * (ndim - x.ndim) + tuple(range(x.ndim)))
 
 
-def _check_broadcast(op, node, args, strict):
-    shapes = [getattr(a, "shape", ()) for a in args]
+def broadcast_checker(op, node):
+    """A run-time check that no size-1 dim broadcasts where its input's type forbids it, as a
+    function of the input arrays; None when nothing can go wrong (one input, or no such dim).
+
+    Made once per compiled node, so a call only compares the sizes it must.
+    """
+    if len(node.inputs) < 2:  # a single input cannot be broadcast wrongly
+        return None
+    # (input index, axis) pairs whose type forbids broadcasting a size-1 dim
+    strict = [
+        (i, a) for i, x in enumerate(node.inputs) for a, b in enumerate(x.broadcastable) if not b
+    ]
+    if not strict:
+        return None
     ndim = len(node.outputs[0].broadcastable)
-    for i, axis in strict:
-        size = shapes[i][axis]
-        if size == 1 and any(s[axis] != 1 for s in shapes if len(s) == ndim):
-            raise ValueError(
-                f"{op}: input dimension mismatch: input {i} has size 1 in dim {axis} but its type "
-                f"{node.inputs[i].type} does not allow broadcasting there (input shapes "
-                f"{', '.join(str(s) for s in shapes)}); make the dim broadcastable with "
-                f"dimshuffle('x', ...) or T.addbroadcast"
-            )
+
+    def check(args):
+        shapes = [getattr(a, "shape", ()) for a in args]
+        for i, axis in strict:
+            if shapes[i][axis] == 1 and any(s[axis] != 1 for s in shapes if len(s) == ndim):
+                raise ValueError(
+                    f"{op}: input dimension mismatch: input {i} has size 1 in dim {axis} but "
+                    f"its type {node.inputs[i].type} does not allow broadcasting there (input "
+                    f"shapes {', '.join(str(s) for s in shapes)}); make the dim broadcastable "
+                    f"with dimshuffle('x', ...) or T.addbroadcast"
+                )
+
+    return check
 
 
 def unbroadcast(g, broadcastable: tuple):

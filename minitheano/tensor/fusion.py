@@ -16,7 +16,7 @@ import numpy as np
 from ..graph import Apply
 from ..op import Op
 from ..parallel import cache_chunks, over_rows
-from .elemwise import SCALAR_OPS, UFUNCS, Elemwise, _check_broadcast
+from .elemwise import SCALAR_OPS, UFUNCS, Elemwise, broadcast_checker
 from .type import TensorType
 
 
@@ -97,16 +97,11 @@ class FusedElemwise(Op):
     def make_thunk(self, node: Apply, xp):
         out_type = node.outputs[0].type
         last_use = self.last_uses()  # once per compiled node, not per block of every call
-        strict = [
-            (i, a)
-            for i, x in enumerate(node.inputs)
-            for a, b in enumerate(x.broadcastable)
-            if not b
-        ]
+        check_broadcast = broadcast_checker(self, node)
 
         def thunk(*args):
-            if len(args) > 1 and strict:
-                _check_broadcast(self, node, args, strict)
+            if check_broadcast is not None:
+                check_broadcast(args)
             shape = np.broadcast_shapes(*[a.shape for a in args])
             size = int(np.prod(shape)) if shape else 1
             if xp is not np or len(shape) == 0:
