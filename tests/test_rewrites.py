@@ -186,9 +186,11 @@ return s3"""
 
 
 def test_fusion_keeps_the_broadcast_check():
-    f = theano.function([x, y], T.tanh(x * y + 1))
-    with pytest.raises(ValueError, match="dimension mismatch"):
-        f(np.ones((3, 1)), np.ones((3, 4)))
+    for mode in (None, NO_FUSION):  # the fused step and the plain Elemwise one
+        f = theano.function([x, y], T.tanh(x * y + 1), mode=mode)
+        with pytest.raises(ValueError, match=r"dimension mismatch: input 0 has size 1 in dim 1"):
+            f(np.ones((3, 1)), np.ones((3, 4)))
+        np.testing.assert_allclose(f(np.ones((3, 4)), np.ones((3, 4))), np.tanh(2.0))
 
 
 def test_fusion_keeps_channels_last_memory_layout():
