@@ -173,6 +173,28 @@ def test_conv2d_declared_shapes_are_checked():
         conv2d(xs, ws, border_mode="same")
 
 
+def test_conv2d_gradient_ops_check_the_output_gradient():
+    from minitheano.tensor.nnet import Conv2dGradInputs, Conv2dGradWeights
+
+    xs, ws, gz = T.dtensor4(), T.dtensor4(), T.dtensor4()
+    grad_inputs = theano.function([ws, gz], Conv2dGradInputs()(ws, gz, (2, 3, 6, 7)))
+    grad_filters = theano.function([xs, gz], Conv2dGradWeights()(xs, gz, (4, 3, 3, 3)))
+    wrong = np.zeros((2, 4, 4, 4))  # the right one is (2, 4, 4, 5)
+    for f, first in (
+        (grad_inputs, np.zeros((4, 3, 3, 3))),
+        (grad_filters, np.zeros((2, 3, 6, 7))),
+    ):
+        with pytest.raises(
+            ValueError,
+            match=r"output gradient has shape \(2, 4, 4, 4\) \(float64\)"
+            r", expected \(2, 4, 4, 5\)",
+        ) as info:
+            f(first, wrong)
+        assert "test_conv_pool.py" in str(info.value)
+    with pytest.raises(TypeError, match="the filters must be a 4-d tensor"):
+        Conv2dGradInputs()(T.dmatrix(), gz, (2, 3, 6, 7))
+
+
 def test_image_shape_is_a_deprecated_alias_and_legacy_conv():
     xs, ws = T.dtensor4(), T.dtensor4()
     with pytest.warns(DeprecationWarning, match="image_shape"):

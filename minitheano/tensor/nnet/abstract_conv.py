@@ -120,6 +120,26 @@ class BaseConv(Op):
             )
         return oh, ow
 
+    def _gradient_node(self, tensor, what, gz, shape_) -> Apply:
+        """The node of a gradient op: ``tensor`` (the input or the filters), the output
+        gradient ``gz`` and the shape of what it computes; both tensors in their upcast dtype."""
+        tensor, gz, shape_ = (as_tensor_variable(v) for v in (tensor, gz, shape_))
+        _check_tensor4(tensor, what, str(self))
+        _check_tensor4(gz, "the output gradient", str(self))
+        dtype = upcast(tensor.dtype, gz.dtype)
+        return Apply(
+            self,
+            [cast(tensor, dtype), cast(gz, dtype), shape_],
+            [TensorType(dtype, (False,) * 4)()],
+        )
+
+    def _check_output_gradient(self, gz, expected):
+        if gz.shape != expected:
+            raise ValueError(
+                f"{self}: the output gradient has shape {gz.shape} ({gz.dtype}), "
+                f"expected {expected}"
+            )
+
     def _prepare(self, xp, x, kh, kw):
         ph, pw = self.pads(kh, kw)
         return pad_last2(xp, x, (ph, ph, pw, pw))
@@ -194,22 +214,12 @@ class Conv2dGradWeights(BaseConv):
     """Gradient of ``conv2d`` with respect to the filters: ``(x, gz, filter_shape) -> gw``."""
 
     def make_node(self, x, gz, w_shape) -> Apply:
-        x, gz, w_shape = (as_tensor_variable(v) for v in (x, gz, w_shape))
-        _check_tensor4(x, "the input", str(self))
-        _check_tensor4(gz, "the output gradient", str(self))
-        dtype = upcast(x.dtype, gz.dtype)
-        return Apply(
-            self, [cast(x, dtype), cast(gz, dtype), w_shape], [TensorType(dtype, (False,) * 4)()]
-        )
+        return self._gradient_node(x, "the input", gz, w_shape)
 
     def perform(self, xp, x, gz, w_shape):
         K, C, kh, kw = (int(s) for s in w_shape)
         oh, ow = self.check_shapes(x.shape, (K, C, kh, kw))
-        if gz.shape != (x.shape[0], K, oh, ow):
-            raise ValueError(
-                f"{self}: the output gradient has shape {gz.shape}, expected "
-                f"{(x.shape[0], K, oh, ow)}"
-            )
+        self._check_output_gradient(gz, (x.shape[0], K, oh, ow))
         windows = self._im2col(xp, x, kh, kw, oh, ow)
         gz_rows = gz.transpose(0, 2, 3, 1)  # channels-last view: one row per output pixel
 
@@ -239,22 +249,13 @@ class Conv2dGradInputs(BaseConv):
     """Gradient of ``conv2d`` with respect to the input: ``(w, gz, input_shape) -> gx``."""
 
     def make_node(self, w, gz, x_shape) -> Apply:
-        w, gz, x_shape = (as_tensor_variable(v) for v in (w, gz, x_shape))
-        _check_tensor4(w, "the filters", str(self))
-        _check_tensor4(gz, "the output gradient", str(self))
-        dtype = upcast(w.dtype, gz.dtype)
-        return Apply(
-            self, [cast(w, dtype), cast(gz, dtype), x_shape], [TensorType(dtype, (False,) * 4)()]
-        )
+        return self._gradient_node(w, "the filters", gz, x_shape)
 
     def perform(self, xp, w, gz, x_shape):
         B, C, H, W = (int(s) for s in x_shape)
         K, _, kh, kw = w.shape
         oh, ow = self.check_shapes((B, C, H, W), w.shape)
-        if gz.shape != (B, K, oh, ow):
-            raise ValueError(
-                f"{self}: the output gradient has shape {gz.shape}, expected {(B, K, oh, ow)}"
-            )
+        self._check_output_gradient(gz, (B, K, oh, ow))
         ph, pw = self.pads(kh, kw)
         (sh, sw), (dh, dw) = self.subsample, self.filter_dilation
         # (kh, kw, K, C): the matrix that maps output-gradient rows to one window offset
