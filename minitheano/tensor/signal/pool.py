@@ -25,15 +25,12 @@ def pool_out_size(size, ws, st, pad, ignore_border):
     """Theano's output length along one axis (ints or symbolic scalars)."""
     if ignore_border:
         return (size + 2 * pad - ws) // st + 1
-    if isinstance(size, int):
-        if st >= ws:
-            return (size - 1) // st + 1
-        return max(0, (size - 1 - ws + st) // st) + 1
-    from ..elemwise import maximum
-
     if st >= ws:
         return (size - 1) // st + 1
-    return maximum(0, (size - 1 - ws + st) // st) + 1
+    from ..elemwise import maximum
+
+    steps = (size - 1 - ws + st) // st  # strides after the first window to reach the end
+    return (max(0, steps) if isinstance(size, int) else maximum(0, steps)) + 1
 
 
 @dataclass(frozen=True)
@@ -88,6 +85,10 @@ class PoolBase(Op):
         for i in range(self.ws[0]):
             for j in range(self.ws[1]):
                 yield shifted_view(x, i, j, oh, ow, self.stride)
+
+    def _args(self):
+        """The props, to build a sibling op (``MaxPoolGrad(*self._args())``)."""
+        return self.ws, self.stride, self.pad, self.ignore_border, self.mode
 
     def check_input(self, x):
         if x.shape[-2] + 2 * self.pad[0] < 1 or x.shape[-1] + 2 * self.pad[1] < 1:
@@ -162,9 +163,6 @@ class Pool(PoolBase):
             return [MaxPoolGrad(*self._args())(x, out, gz)]
         return [AveragePoolGrad(*self._args())(x, gz)]
 
-    def _args(self):
-        return self.ws, self.stride, self.pad, self.ignore_border, self.mode
-
 
 @dataclass(frozen=True)
 class MaxPoolGrad(PoolBase):
@@ -213,7 +211,7 @@ class MaxPoolGrad(PoolBase):
         from ..basic import zeros_like
 
         (x, out, _), (g,) = inputs, output_grads
-        return [zeros_like(x), zeros_like(out), MaxPoolGradGrad(*Pool._args(self))(x, out, g)]
+        return [zeros_like(x), zeros_like(out), MaxPoolGradGrad(*self._args())(x, out, g)]
 
 
 @dataclass(frozen=True)
@@ -241,7 +239,7 @@ class MaxPoolGradGrad(PoolBase):
         from ..basic import zeros_like
 
         (x, out, _), (gg,) = inputs, output_grads
-        return [zeros_like(x), zeros_like(out), MaxPoolGrad(*Pool._args(self))(x, out, gg)]
+        return [zeros_like(x), zeros_like(out), MaxPoolGrad(*self._args())(x, out, gg)]
 
 
 @dataclass(frozen=True)
@@ -270,7 +268,7 @@ class AveragePoolGrad(PoolBase):
         from ..basic import zeros_like
 
         (x, _), (g,) = inputs, output_grads
-        return [zeros_like(x), Pool(*Pool._args(self))(g)]
+        return [zeros_like(x), Pool(*self._args())(g)]
 
 
 def _copy_in_layout_of(xp, a, ref):
