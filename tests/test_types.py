@@ -136,3 +136,11 @@ def test_theano_names_and_module_paths():
     assert activation == T.nnet.sigmoid  # the tutorial's HiddenLayer test
     assert T.nnet.conv2d is minitheano.tensor.nnet.conv2d
     from minitheano.tensor.signal import downsample, pool  # noqa: F401
+
+
+def test_sort_argsort_cumsum_check_their_axis():
+    m = T.dmatrix("m")
+    for build in (T.sort, T.argsort, T.cumsum, T.cumprod):
+        with pytest.raises(ValueError, match=r"axis 2 is out of range for TensorType\(float64, m"):
+            build(m, axis=2)
+    assert T.sort(m, axis=None).ndim == 1 and T.cumsum(m, axis=-1).ndim == 2

@@ -391,10 +391,8 @@ class Function:
 
 
 def _may_share(a, b, xp) -> bool:
-    if a is None or b is None or not hasattr(a, "shape") or not hasattr(b, "shape"):
+    if not hasattr(a, "shape") or not hasattr(b, "shape"):  # None, or a Python scalar
         return False
-    if xp is np:
-        return np.may_share_memory(a, b)
     return xp.may_share_memory(a, b)
 
 

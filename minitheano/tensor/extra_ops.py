@@ -11,37 +11,23 @@ from ..graph import Apply
 from ..op import Op
 from .basic import alloc, arange, zeros
 from .shape import dimshuffle, flatten, reshape, shape
+from .sort import AlongAxis
 from .subtensor import set_subtensor
 from .type import DISCRETE_DTYPES, TensorType, as_tensor_variable
 
 
 @dataclass(frozen=True)
-class CumOp(Op):
+class CumOp(AlongAxis):
     """Cumulative ``add`` or ``mul`` along ``axis`` (``None``: of the flattened input)."""
 
-    axis: int | None
-    mode: str  # add | mul
+    mode: str = "add"  # add | mul
 
     def __str__(self) -> str:
         return f"Cum{self.mode}{{axis={self.axis}}}"
 
-    def make_node(self, x) -> Apply:
-        x = as_tensor_variable(x)
-        if self.axis is not None and not -x.ndim <= self.axis < x.ndim:
-            raise ValueError(f"{self}: axis {self.axis} is out of range for {x.type}")
-        bcast = (False,) if self.axis is None else x.broadcastable
-        return Apply(self, [x], [TensorType(x.dtype, bcast)()])
-
     def perform(self, xp, x):
         fn = xp.cumsum if self.mode == "add" else xp.cumprod
         return fn(x, axis=self.axis, dtype=x.dtype)
-
-    def infer_shape(self, node, input_shapes):
-        if self.axis is None:
-            from .basic import prod_of
-
-            return [(prod_of(input_shapes[0]),)]
-        return [input_shapes[0]]
 
     def grad(self, inputs, outputs, output_grads):
         (x,), (out,), (gz,) = inputs, outputs, output_grads

@@ -14,39 +14,36 @@ from .shape import flatten, reshape, shape
 from .type import DISCRETE_DTYPES, TensorType, as_tensor_variable
 
 
-def _check_axis(op, x, axis):
-    if axis is not None and not -x.ndim <= axis < x.ndim:
-        raise ValueError(f"{op}: axis {axis} is out of range for {x.type}")
-
-
-def _sorted_type(x, axis, dtype):
-    return TensorType(dtype, (False,) if axis is None else x.broadcastable)
-
-
-def _sorted_shape(node, input_shapes, axis):
-    if axis is None:
-        from .basic import prod_of
-
-        return [(prod_of(input_shapes[0]),)]
-    return [input_shapes[0]]
-
-
 @dataclass(frozen=True)
-class Sort(Op):
-    """The values of ``x`` sorted along ``axis``."""
+class AlongAxis(Op):
+    """An op along ``axis`` (``None``: along the flattened input) whose output has the input's
+    shape (a vector when flattened): props, node and shape of ``Sort``, ``ArgSort`` and
+    ``extra_ops.CumOp``."""
 
     axis: int | None
+    out_dtype = None  # None: the input's dtype
 
     def make_node(self, x) -> Apply:
         x = as_tensor_variable(x)
-        _check_axis("sort", x, self.axis)
-        return Apply(self, [x], [_sorted_type(x, self.axis, x.dtype)()])
+        if self.axis is not None and not -x.ndim <= self.axis < x.ndim:
+            raise ValueError(f"{self}: axis {self.axis} is out of range for {x.type}")
+        bcast = (False,) if self.axis is None else x.broadcastable
+        return Apply(self, [x], [TensorType(self.out_dtype or x.dtype, bcast)()])
+
+    def infer_shape(self, node, input_shapes):
+        if self.axis is None:
+            from .basic import prod_of
+
+            return [(prod_of(input_shapes[0]),)]
+        return [input_shapes[0]]
+
+
+@dataclass(frozen=True)
+class Sort(AlongAxis):
+    """The values of ``x`` sorted along ``axis``."""
 
     def perform(self, xp, x):
         return xp.sort(x, axis=self.axis)
-
-    def infer_shape(self, node, input_shapes):
-        return _sorted_shape(node, input_shapes, self.axis)
 
     def grad(self, inputs, outputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -79,21 +76,13 @@ class UnsortGrad(Op):
 
 
 @dataclass(frozen=True)
-class ArgSort(Op):
+class ArgSort(AlongAxis):
     """The int64 indices that sort ``x`` along ``axis`` (ties keep their order)."""
 
-    axis: int | None
-
-    def make_node(self, x) -> Apply:
-        x = as_tensor_variable(x)
-        _check_axis("argsort", x, self.axis)
-        return Apply(self, [x], [_sorted_type(x, self.axis, "int64")()])
+    out_dtype = "int64"
 
     def perform(self, xp, x):
         return xp.argsort(x, axis=self.axis, kind="stable").astype("int64")
-
-    def infer_shape(self, node, input_shapes):
-        return _sorted_shape(node, input_shapes, self.axis)
 
     def grad(self, inputs, outputs, output_grads):
         return [None]
