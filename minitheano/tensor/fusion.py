@@ -45,16 +45,6 @@ class FusedElemwise(Op):
             broadcastable = tuple(all(bs) for bs in zip(*(i.broadcastable for i in inputs)))
         return Apply(self, list(inputs), [TensorType(dtype, broadcastable)()])
 
-    def _evaluate(self, xp, args):
-        values = []
-        for scalar_op, dtype, _, refs in self.program:
-            operands = [args[r[1]] if r[0] == "in" else values[r[1]] for r in refs]
-            value = SCALAR_OPS[scalar_op].impl(xp, *operands)
-            if value.dtype != dtype:
-                value = value.astype(dtype)
-            values.append(value)
-        return values[-1]
-
     def last_uses(self) -> dict:
         """For each intermediate, the index of the last instruction that reads it."""
         last_use = {}
@@ -90,8 +80,10 @@ class FusedElemwise(Op):
                     value = out
             values.append(value)
             for r in refs:  # an intermediate used for the last time gives its buffer back
-                if r[0] == "tmp" and last_use[r[1]] == k and values[r[1]] is not out:
-                    free.append(values[r[1]])
+                dead = values[r[1]] if r[0] == "tmp" and last_use[r[1]] == k else None
+                # (NumPy's 0-d results are scalars, not buffers)
+                if isinstance(dead, xp.ndarray) and dead is not out:
+                    free.append(dead)
         return out
 
     def make_thunk(self, node: Apply, xp):
@@ -103,9 +95,11 @@ class FusedElemwise(Op):
             if check_broadcast is not None:
                 check_broadcast(args)
             shape = np.broadcast_shapes(*[a.shape for a in args])
-            size = int(np.prod(shape)) if shape else 1
-            if xp is not np or len(shape) == 0:
-                return xp.asarray(self._evaluate(xp, args), dtype=out_type.dtype)
+            if xp is not np or len(shape) == 0:  # the whole chain at once (a GPU, or scalars)
+                return self._evaluate_into(
+                    xp, args, xp.empty(shape, dtype=out_type.dtype), last_use
+                )
+            size = int(np.prod(shape))
             # output in the memory layout of the largest input (channels-last stays)
             model = max(args, key=lambda a: a.size)
             out = (
