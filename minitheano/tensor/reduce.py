@@ -186,10 +186,10 @@ def mean(x, axis=None, dtype=None, keepdims=False, acc_dtype=None):
     total = sum(x, axis=axes, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
     if total.dtype in DISCRETE_DTYPES:
         total = cast(total, "float64")
-    count = 1
-    for a in axes:
-        count = shape(x)[a] * count if not (isinstance(count, int) and count == 1) else shape(x)[a]
-    if isinstance(count, int):
+    from .basic import prod_of
+
+    count = prod_of([shape(x)[a] for a in axes])
+    if isinstance(count, int):  # no axis: nothing to divide by
         return total
     return true_div(total, cast(count, total.dtype))
 
