@@ -14,26 +14,36 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import os
 import sys
 import threading
 
 
 def _loaded_openblas() -> str | None:
+    """The path of the OpenBLAS library this process has loaded (NumPy's), or None."""
     try:
         with open("/proc/self/maps") as maps:
             for line in maps:
                 path = line.split()[-1] if "/" in line else ""
-                if (
-                    "openblas" in os.path.basename(path).lower()
-                    and path.endswith(".so")
-                    or "openblas" in os.path.basename(path).lower()
-                    and ".so." in path
-                ):
+                name = os.path.basename(path).lower()
+                if "openblas" in name and (path.endswith(".so") or ".so." in path):
                     return path
     except OSError:  # not Linux
         return None
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _openblas():
+    """NumPy's OpenBLAS through ctypes, or None (another BLAS, or not Linux)."""
+    import numpy  # noqa: F401  (make sure its BLAS is loaded)
+
+    path = _loaded_openblas()
+    try:
+        return None if path is None else ctypes.CDLL(path)
+    except OSError:
+        return None
 
 
 def tune(timeout_exponent: int) -> bool:
@@ -43,15 +53,10 @@ def tune(timeout_exponent: int) -> bool:
     os.environ["OPENBLAS_THREAD_TIMEOUT"] = str(timeout_exponent)
     if "numpy" not in sys.modules:
         return True  # OpenBLAS will read the variable when NumPy loads it
-    import numpy  # noqa: F401  (make sure its OpenBLAS is loaded)
-
-    path = _loaded_openblas()
-    if path is None:
-        return False
+    lib = _openblas()
     try:
-        lib = ctypes.CDLL(path)
         read_env, shutdown = lib.openblas_read_env, lib.blas_thread_shutdown_
-    except (OSError, AttributeError):
+    except AttributeError:  # (also when lib is None)
         return False
     read_env()
     shutdown()  # the pool restarts on the next BLAS call, with the new timeout
@@ -64,31 +69,21 @@ _THREAD_COUNT_SYMBOLS = (
     ("scipy_openblas_set_num_threads64_", "scipy_openblas_get_num_threads64_"),
     ("openblas_set_num_threads64_", "openblas_get_num_threads64_"),
 )
-_thread_count_api: tuple | None = None
-_api_looked_up = False
 _single_lock = threading.Lock()
 _single_depth = 0
 _saved_count = 0
 
 
+@functools.lru_cache(maxsize=1)
 def _thread_count_functions():
-    global _thread_count_api, _api_looked_up
-    if not _api_looked_up:
-        _api_looked_up = True
-        path = _loaded_openblas()
-        lib = None
-        if path is not None:
-            try:
-                lib = ctypes.CDLL(path)
-            except OSError:
-                lib = None
-        for set_name, get_name in _THREAD_COUNT_SYMBOLS if lib is not None else ():
-            if hasattr(lib, set_name) and hasattr(lib, get_name):
-                setter, getter = getattr(lib, set_name), getattr(lib, get_name)
-                setter.argtypes, getter.restype = [ctypes.c_int], ctypes.c_int
-                _thread_count_api = (setter, getter)
-                break
-    return _thread_count_api
+    """OpenBLAS's (set, get) thread-count functions, or None."""
+    lib = _openblas()
+    for set_name, get_name in _THREAD_COUNT_SYMBOLS if lib is not None else ():
+        if hasattr(lib, set_name) and hasattr(lib, get_name):
+            setter, getter = getattr(lib, set_name), getattr(lib, get_name)
+            setter.argtypes, getter.restype = [ctypes.c_int], ctypes.c_int
+            return setter, getter
+    return None
 
 
 @contextlib.contextmanager
