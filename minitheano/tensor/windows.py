@@ -12,7 +12,8 @@ from ..parallel import cache_chunks
 def out_size(
     size: int, window: int, stride: int, pad_before: int, pad_after: int, dilation: int = 1
 ) -> int:
-    """Number of window positions along an axis of ``size`` (after padding)."""
+    """Number of window positions along an axis of ``size`` (after padding); works on ints and
+    on symbolic scalars alike."""
     extent = (window - 1) * dilation + 1
     return (size + pad_before + pad_after - extent) // stride + 1
 
@@ -32,13 +33,10 @@ def pad_last2(xp, x, pads, value=0):
     return out
 
 
-def shifted_view(x, i, j, oh, ow, stride, dilation=(1, 1)):
+def shifted_view(x, i, j, oh, ow, stride):
     """The view of ``x`` that window offset ``(i, j)`` sees at every output position."""
     sh, sw = stride
-    dh, dw = dilation
-    return x[
-        ..., i * dh : i * dh + sh * (oh - 1) + 1 : sh, j * dw : j * dw + sw * (ow - 1) + 1 : sw
-    ]
+    return x[..., i : i + sh * (oh - 1) + 1 : sh, j : j + sw * (ow - 1) + 1 : sw]
 
 
 def channels_last(x) -> bool:

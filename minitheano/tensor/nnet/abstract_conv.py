@@ -17,7 +17,7 @@ from ...parallel import cache_chunks, over_batch
 from ..elemwise import cast
 from ..shape import shape
 from ..type import FLOAT_DTYPES, TensorType, as_tensor_variable, upcast
-from ..windows import Im2col, pad_last2
+from ..windows import Im2col, out_size, pad_last2
 
 
 def normalize_border_mode(border_mode):
@@ -87,10 +87,7 @@ class BaseConv(Op):
     def output_hw(self, h, w, kh, kw):
         ph, pw = self.pads(kh, kw)
         (sh, sw), (dh, dw) = self.subsample, self.filter_dilation
-        return (
-            (h + 2 * ph - ((kh - 1) * dh + 1)) // sh + 1,
-            (w + 2 * pw - ((kw - 1) * dw + 1)) // sw + 1,
-        )
+        return out_size(h, kh, sh, ph, ph, dh), out_size(w, kw, sw, pw, pw, dw)
 
     def check_shapes(self, x_shape, w_shape):
         """Run-time check of the real shapes against each other and the declared ones."""

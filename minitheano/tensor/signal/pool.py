@@ -16,7 +16,7 @@ from ...graph import Apply
 from ...op import Op
 from ...parallel import over_rows
 from ..type import TensorType, as_tensor_variable
-from ..windows import pad_last2, shifted_view, split_windows
+from ..windows import out_size, pad_last2, shifted_view, split_windows
 
 MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
 
@@ -24,7 +24,7 @@ MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
 def pool_out_size(size, ws, st, pad, ignore_border):
     """Theano's output length along one axis (ints or symbolic scalars)."""
     if ignore_border:
-        return (size + 2 * pad - ws) // st + 1
+        return out_size(size, ws, st, pad, pad)
     if st >= ws:
         return (size - 1) // st + 1
     from ..elemwise import maximum
