@@ -336,6 +336,15 @@ def test_tutorial_maxpool_printout():
     )
 
 
+def test_max_pool_2d_same_size_keeps_each_patch_maximum_in_place():
+    x = T.dtensor4()
+    data = RNG.rand(2, 3, 4, 6)
+    got = theano.function([x], pool.max_pool_2d_same_size(x, (2, 3)))(data)
+    patches = data.reshape(2, 3, 2, 2, 2, 3)
+    expected = np.where(patches == patches.max(axis=(3, 5), keepdims=True), patches, 0)
+    np.testing.assert_array_equal(got, expected.reshape(data.shape))
+
+
 def test_pool_arguments_follow_theano():
     xs = T.dtensor4()
     with pytest.warns(DeprecationWarning, match="ds"):

@@ -144,3 +144,15 @@ def test_sort_argsort_cumsum_check_their_axis():
         with pytest.raises(ValueError, match=r"axis 2 is out of range for TensorType\(float64, m"):
             build(m, axis=2)
     assert T.sort(m, axis=None).ndim == 1 and T.cumsum(m, axis=-1).ndim == 2
+
+
+def test_apply_clone_with_new_inputs_keeps_source_and_names():
+    x, y = T.dmatrix("x"), T.fmatrix("y")
+    out = (x + 1).sum(axis=0)
+    out.name = "total"
+    node = out.owner
+    clone = node.clone_with_new_inputs([y.astype("float64")])
+    assert clone.op == node.op and clone.source == node.source
+    assert clone.outputs[0].name == "total" and clone.inputs[0].owner is not None
+    with pytest.raises(TypeError):
+        node.clone_with_new_inputs([T.dvector(), T.dvector()])

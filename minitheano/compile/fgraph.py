@@ -46,11 +46,6 @@ class FunctionGraph:
         used = sum(1 for node, _ in self.clients.get(id(var), ()) if id(node) in self._live)
         return used + sum(1 for o in self.outputs if o is var)
 
-    def clients_of(self, var: Variable) -> list[tuple[Apply, int]]:
-        """The ``(node, input index)`` pairs of the graph's nodes that use ``var``."""
-        self.toposort()
-        return [(n, i) for n, i in self.clients.get(id(var), ()) if id(n) in self._live]
-
     def replace(self, old: Variable, new: Variable) -> None:
         """Make every user of ``old`` (and the outputs) use ``new`` instead."""
         if old is new:

@@ -84,9 +84,6 @@ class TensorType:
 
     __repr__ = __str__
 
-    def with_dtype(self, dtype: str) -> "TensorType":
-        return TensorType(dtype, self.broadcastable)
-
     def filter(self, value, allow_downcast=None, what="input"):
         """Convert ``value`` to a NumPy array of this type, or raise TypeError.
 
