@@ -131,6 +131,19 @@ SPECS = [
     OpSpec("sin", T.sin, [u(3, 5)], np.sin),
     OpSpec("cos", T.cos, [u(3, 5)], np.cos),
     OpSpec("tan", T.tan, [u(3, 5)], np.tan),
+    OpSpec(
+        "fill_second",
+        lambda a, b: T.fill(a, b) + T.second(a, 2 * b),
+        [u(3, 5), u(5)],
+        lambda a, b: np.broadcast_to(3 * b, a.shape),
+    ),
+    OpSpec(
+        "invert_floor_div",
+        lambda a: T.invert(a) + T.floor_div(a, 2),
+        [ints(3, 5, high=9)],
+        lambda a: ~a + a // 2,
+        grad=False,
+    ),
     OpSpec("sinh", T.sinh, [u(3, 5)], np.sinh),
     OpSpec("cosh", T.cosh, [u(3, 5)], np.cosh),
     OpSpec("arcsin", T.arcsin, [u(3, 5) * 0.9], np.arcsin),
@@ -234,6 +247,13 @@ SPECS = [
     OpSpec("argmax_all", lambda a: T.argmax(a), [u(3, 5)], np.argmax, grad=False),
     OpSpec("var", lambda a: a.var(axis=0), [u(3, 5)], lambda a: a.var(axis=0)),
     OpSpec("ptp", lambda a: T.ptp(a, axis=1), [u(3, 5)], lambda a: np.ptp(a, axis=1)),
+    OpSpec("std", lambda a: T.std(a, axis=0), [u(3, 5)], lambda a: a.std(axis=0)),
+    OpSpec(
+        "max_and_argmax",
+        lambda a: T.concatenate([T.cast(v, "float64") for v in T.max_and_argmax(a, axis=1)]),
+        [u(3, 5)],
+        lambda a: np.concatenate([a.max(axis=1), a.argmax(axis=1)]),
+    ),
     OpSpec(
         "all_any",
         lambda a: T.and_(T.all(T.gt(a, -0.9), axis=1), T.any(T.gt(a, 0.5), axis=1)),
@@ -505,6 +525,19 @@ SPECS = [
     # --- nnet ------------------------------------------------------------------------------------
     OpSpec(
         "hard_sigmoid", T.nnet.hard_sigmoid, [u(3, 5) * 4], lambda a: np.clip(0.2 * a + 0.5, 0, 1)
+    ),
+    OpSpec(
+        "sigmoid_binary_crossentropy",
+        T.nnet.sigmoid_binary_crossentropy,
+        [u(3, 5) * 5, pos(3, 5) / 2],  # moderate logits: the plain formula is exact enough
+        lambda z, t: -(t * np.log(_sigmoid(z)) + (1 - t) * np.log1p(-_sigmoid(z))),
+    ),
+    OpSpec("ultra_fast_sigmoid", T.nnet.ultra_fast_sigmoid, [u(3, 5) * 4], _sigmoid),
+    OpSpec(
+        "patternbroadcast_unbroadcast",
+        lambda a: T.unbroadcast(T.patternbroadcast(a, (True, False)), 0) * 2,
+        [u(1, 5)],
+        lambda a: a * 2,
     ),
     OpSpec("softsign", T.nnet.softsign, [u(3, 5) * 3], lambda a: a / (1 + np.abs(a))),
     OpSpec("elu", T.nnet.elu, [u(3, 5) * 3], lambda a: np.where(a > 0, a, np.expm1(a))),
