@@ -77,7 +77,8 @@ class Im2col:
         """``(lo, hi, rows)`` for images ``[start, stop)`` in cache-sized chunks.
 
         Every chunk is copied into the same buffer, which stays in the core's cache: use
-        ``rows`` before taking the next chunk.
+        ``rows`` before taking the next chunk. ``rows`` is ``((hi - lo) * oh * ow, kh * kw *
+        C)``, a transposed view when ``x`` is channels-first.
         """
         buffer = None
         for lo, hi in cache_chunks(self.xp, start, stop, self.bytes_per_image):
@@ -85,14 +86,10 @@ class Im2col:
                 buffer = self.xp.empty(
                     (hi - lo) * self.rows_per_image * self.row_length, dtype=self.dtype
                 )
-            yield lo, hi, self.rows(lo, hi, buffer)
+            yield lo, hi, self._copy_rows(lo, hi, buffer)
 
-    def rows(self, lo: int, hi: int, buffer=None):
-        """The ``((hi - lo) * oh * ow, kh * kw * C)`` rows of images ``lo:hi``, copied into
-        ``buffer`` (1-d, large enough) when given."""
+    def _copy_rows(self, lo: int, hi: int, buffer):
         n = (hi - lo) * self.rows_per_image * self.row_length
-        if buffer is None:
-            buffer = self.xp.empty(n, dtype=self.dtype)
         if self.transposed:
             windows = self.windows[:, :, :, lo:hi]
             cols_t = buffer[:n].reshape(windows.shape)
