@@ -1,0 +1,6 @@
+"""Random streams: Theano's ``MRG_RandomStreams`` and ``RandomStreams``, number for number.
+
+Each stream keeps its generator state in shared variables with a default update, so every
+compiled function that draws advances the state (``function(..., no_default_updates=True)``
+does not).
+"""
