@@ -46,6 +46,17 @@ def _pool(workers: int) -> ThreadPoolExecutor:
     return _executor
 
 
+def _forget_pool_in_child() -> None:
+    # a forked child inherits the pool object but not its worker threads: work submitted to it
+    # would wait forever, so the child makes its own pool on first use
+    global _executor
+    _executor = None
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; elsewhere processes are spawned, not forked
+    os.register_at_fork(after_in_child=_forget_pool_in_child)
+
+
 def _marked(work):
     """``work`` run with this thread marked as busy with split work (so it does not split)."""
 

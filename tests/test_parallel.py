@@ -1,8 +1,10 @@
 """Intra-op threads and the OpenBLAS thread tuning."""
 
+import multiprocessing
 import os
 
 import numpy as np
+import pytest
 
 from minitheano import blas_threads
 from minitheano.parallel import MIN_ELEMENTS, over_rows
@@ -32,10 +34,10 @@ def test_openblas_tuning_applies_after_numpy_was_loaded(monkeypatch):
     np.testing.assert_allclose(a @ a, np.dot(a, a))  # BLAS still works after the restart
 
 
-def test_over_batch_returns_partial_results_in_order_with_blas_single_threaded(monkeypatch):
+def test_over_batch_returns_partial_results_in_order_with_blas_single_threaded():
     from minitheano import config, parallel
 
-    monkeypatch.setattr(config, "threads", 2)
+    config.threads = 2  # (restored by the conftest fixture)
     api = blas_threads._thread_count_functions()
     before = api[1]() if api else None
     seen_counts = []
@@ -79,7 +81,7 @@ def test_reductions_over_the_first_axis_split_over_threads_match_numpy(monkeypat
     from minitheano import config, parallel
 
     monkeypatch.setattr(parallel, "MIN_ELEMENTS", 0)
-    monkeypatch.setattr(config, "threads", 2)
+    config.threads = 2  # (restored by the conftest fixture)
     rng = np.random.RandomState(3)
     data = (rng.rand(7, 4, 5) + 0.5).astype("float32")
     t = T.ftensor3()
@@ -102,3 +104,30 @@ def test_reductions_over_the_first_axis_split_over_threads_match_numpy(monkeypat
     np.testing.assert_array_equal(
         theano.function([ints], ints.sum(axis=0))(int_data), int_data.sum(0)
     )
+
+
+def _split_job_in_child(results):
+    from minitheano import parallel
+
+    results.put(parallel.over_batch(np, 8, MIN_ELEMENTS, lambda lo, hi: (lo, hi)))
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="no fork on this platform"
+)
+def test_forked_child_runs_split_work_after_the_parent_did():
+    from minitheano import config, parallel
+
+    config.threads = 2  # (restored by the conftest fixture)
+    # the parent's split starts the pool's worker thread, which a forked child does not inherit
+    assert parallel.over_batch(np, 8, MIN_ELEMENTS, lambda lo, hi: (lo, hi)) == [(0, 4), (4, 8)]
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+    child = ctx.Process(target=_split_job_in_child, args=(results,))
+    child.start()
+    child.join(20)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        raise AssertionError("the forked child hung in its first split job")
+    assert child.exitcode == 0 and results.get(timeout=5) == [(0, 4), (4, 8)]
