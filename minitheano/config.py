@@ -24,10 +24,13 @@ def normalize_device(name: str) -> str:
 
 
 class Config:
-    """The process-wide settings object, exposed as ``minitheano.config``."""
+    """The process-wide settings object, exposed as ``minitheano.config``.
+
+    Flags are ordinary instance attributes (validated when set), so ``vars(config)`` lists
+    them and tools that save and restore attributes (``monkeypatch.setattr``) work as usual.
+    """
 
     def __init__(self) -> None:
-        object.__setattr__(self, "_values", {})
         self.floatX = "float64"
         self.device = "cpu"
         self.mode = "FAST_RUN"
@@ -45,20 +48,17 @@ class Config:
             value = normalize_device(value)
         if name == "profile" and isinstance(value, str):
             value = value.lower() in ("1", "true", "yes")
-        self._values[name] = value
+        object.__setattr__(self, name, value)
 
-    def __getattr__(self, name: str):
-        try:
-            return self._values[name]
-        except KeyError:
-            raise AttributeError(f"config has no flag {name!r}") from None
+    def __getattr__(self, name: str):  # only called for names that are not set
+        raise AttributeError(f"config has no flag {name!r}")
 
     def change_flags(self, **flags):
         """Context manager that sets flags and restores them on exit."""
         return _ChangeFlags(self, flags)
 
     def __repr__(self) -> str:
-        return "Config(" + ", ".join(f"{k}={v!r}" for k, v in self._values.items()) + ")"
+        return "Config(" + ", ".join(f"{k}={v!r}" for k, v in vars(self).items()) + ")"
 
 
 class _ChangeFlags:

@@ -13,10 +13,10 @@ MNIST_DIR = os.environ.get("MINITHEANO_DATA") or os.path.join(
 @pytest.fixture(autouse=True)
 def _restore_config():
     """Each test starts from the default flags (floatX float64, device cpu)."""
-    saved = dict(minitheano.config._values)
+    saved = dict(vars(minitheano.config))
     yield
-    minitheano.config._values.clear()
-    minitheano.config._values.update(saved)
+    vars(minitheano.config).clear()
+    vars(minitheano.config).update(saved)
 
 
 @pytest.fixture

@@ -133,8 +133,8 @@ def test_conv2d_split_over_threads_and_chunks_gives_the_same_results(
     )
     monkeypatch.setattr(parallel, "MIN_ELEMENTS", 0)
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 1)  # one image per chunk
-    monkeypatch.setattr(theano.config, "threads", 2)
-    split = theano.function([xs, ws], [out] + T.grad(cost, [xs, ws]))(x, w)
+    with theano.config.change_flags(threads=2):
+        split = theano.function([xs, ws], [out] + T.grad(cost, [xs, ws]))(x, w)
     assert splits.count(5) >= 3  # forward, filter gradient and input gradient were split
     np.testing.assert_allclose(
         split[0], conv_reference(x, w, border_mode, subsample, True, dilation)

@@ -43,15 +43,13 @@ def test_floatx_is_read_when_the_variable_is_created():
 
 
 def test_flags_from_the_environment():
-    cfg = Config.__new__(Config)
-    object.__setattr__(cfg, "_values", {})
     import os
 
     old = dict(os.environ)
     try:
         os.environ["THEANO_FLAGS"] = "floatX=float64,device=cpu"
         os.environ["MINITHEANO_FLAGS"] = "floatX=float32"
-        Config.__init__(cfg)
+        cfg = Config()
         assert cfg.floatX == "float32" and cfg.device == "cpu"
     finally:
         os.environ.clear()
@@ -156,3 +154,22 @@ def test_apply_clone_with_new_inputs_keeps_source_and_names():
     assert clone.outputs[0].name == "total" and clone.inputs[0].owner is not None
     with pytest.raises(TypeError):
         node.clone_with_new_inputs([T.dvector(), T.dvector()])
+
+
+def test_monkeypatch_sets_and_undoes_a_flag():
+    # pytest 9 saves the attribute from the instance's __dict__: flags must live there
+    before = theano.config.threads
+    patch = pytest.MonkeyPatch()
+    patch.setattr(theano.config, "threads", before + 3)
+    assert theano.config.threads == before + 3
+    patch.undo()
+    assert theano.config.threads == before
+    assert vars(theano.config)["threads"] == before
+
+
+def test_change_flags_restores_on_error():
+    with pytest.raises(KeyError):
+        with theano.config.change_flags(floatX="float32"):
+            assert T.matrix().dtype == "float32"
+            raise KeyError
+    assert theano.config.floatX == "float64"
