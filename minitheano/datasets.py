@@ -2,16 +2,22 @@
 
 The path comes from an argument or the ``MINITHEANO_DATA`` environment variable (a folder
 holding the files, or the path of ``mnist.pkl.gz`` itself). Nothing is downloaded unless asked.
+
+Files are read defensively, as they may come from anywhere: the pickle may only hold numeric
+NumPy arrays in tuples and lists, and no file may inflate past ``MAX_BYTES`` (an IDX file past
+what its header declares), so a small gzip bomb fails early instead of filling memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
-import io
+import math
 import os
 import pickle
 import struct
 import urllib.request
+import zlib
 
 import numpy as np
 
@@ -24,6 +30,9 @@ IDX_FILES = {
     "test_images": "t10k-images-idx3-ubyte.gz",
     "test_labels": "t10k-labels-idx1-ubyte.gz",
 }
+# the most a dataset file may inflate to: the tutorial's mnist.pkl.gz holds 212 MiB; raise it
+# (minitheano.datasets.MAX_BYTES = ...) for a bigger trusted file
+MAX_BYTES = 256 << 20
 
 
 class DatasetNotFoundError(FileNotFoundError):
@@ -67,6 +76,8 @@ class _ArrayOnlyUnpickler(pickle.Unpickler):
         ("numpy", "dtype"),
         ("numpy.core.multiarray", "scalar"),
         ("numpy._core.multiarray", "scalar"),
+        ("numpy.core.numeric", "_frombuffer"),  # protocol 5 spells contiguous arrays this way
+        ("numpy._core.numeric", "_frombuffer"),
         ("copy_reg", "_reconstructor"),
         ("copyreg", "_reconstructor"),
         ("_codecs", "encode"),
@@ -81,11 +92,60 @@ class _ArrayOnlyUnpickler(pickle.Unpickler):
         )
 
 
+class _CappedReader:
+    """A binary file that refuses to deliver more than ``MAX_BYTES`` bytes in all.
+
+    Each request is checked before anything is read, so a gzip bomb is refused after at most
+    ``MAX_BYTES`` of real data, and a pickle that declares a huge object right away.
+    """
+
+    def __init__(self, f, file: str) -> None:
+        self._f, self._file, self._left = f, file, MAX_BYTES
+
+    def _claim(self, size: int) -> int:
+        if size > self._left:
+            raise ValueError(
+                f"{self._file}: inflates to more than MAX_BYTES = {MAX_BYTES} bytes; if the "
+                f"file is trusted, raise minitheano.datasets.MAX_BYTES"
+            )
+        self._left -= size
+        return size
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:  # the unpickler always asks for a size; stay capped anyway
+            size = self._left
+        return self._f.read(self._claim(size))
+
+    def readinto(self, buffer) -> int:
+        return self._f.readinto(memoryview(buffer)[: self._claim(len(buffer))])
+
+    def readline(self, size: int = -1) -> bytes:
+        line = self._f.readline(self._left + 1 if size is None or size < 0 else size)
+        self._claim(len(line))
+        return line
+
+
+@contextlib.contextmanager
+def _reading(file: str):
+    """Open ``file`` (gunzipped if it ends in .gz); a damaged or cut file names the file."""
+    opener = gzip.open if file.endswith(".gz") else open
+    try:
+        with opener(file, "rb") as f:
+            yield f
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise ValueError(f"{file}: truncated or damaged ({exc})") from exc
+
+
 def load_mnist_pickle(path: str | None = None):
     """``((train_x, train_y), (valid_x, valid_y), (test_x, test_y))`` from ``mnist.pkl.gz``."""
     file = find_file(PICKLE_NAME, path)
-    with gzip.open(file, "rb") as f:
-        data = _ArrayOnlyUnpickler(io.BytesIO(f.read()), encoding="latin1").load()
+    with _reading(file) as f:
+        try:
+            data = _ArrayOnlyUnpickler(_CappedReader(f, file), encoding="latin1").load()
+        except pickle.UnpicklingError as exc:
+            raise pickle.UnpicklingError(f"{file}: {exc}") from None
+        except MemoryError:  # the unpickler allocates an object's declared size before reading
+            raise ValueError(f"{file}: declares an object too large for memory") from None
     _check_splits(data, file)
     return data
 
@@ -106,22 +166,47 @@ def _check_splits(data, file):
             f"{file}: expected ((train_x, train_y), (valid_x, valid_y), "
             f"(test_x, test_y)) of arrays"
         )
+    for split in data:
+        for array in split:
+            # object arrays hold arbitrary Python objects, not data a model can train on
+            if array.dtype.kind not in "biuf":
+                raise ValueError(
+                    f"{file}: refusing an array of dtype {array.dtype} (object or structured "
+                    f"arrays are not allowed): a dataset holds numeric arrays only"
+                )
+
+
+_IDX_DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+def _read_exactly(f, n: int, file: str, what: str) -> bytes:
+    data = f.read(n)
+    if len(data) < n:
+        raise ValueError(f"{file}: truncated IDX file: {what} needs {n} bytes, found {len(data)}")
+    return data
 
 
 def read_idx(file: str) -> np.ndarray:
     """An array from an IDX file (gzip-compressed or not)."""
-    opener = gzip.open if file.endswith(".gz") else open
-    with opener(file, "rb") as f:
-        raw = f.read()
-    zero, dtype_code, ndim = struct.unpack(">HBB", raw[:4])
-    dtypes = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
-    if zero != 0 or dtype_code not in dtypes:
-        raise ValueError(f"{file}: not an IDX file (bad magic number)")
-    shape = struct.unpack(">" + "I" * ndim, raw[4 : 4 + 4 * ndim])
-    data = np.frombuffer(raw, dtype=dtypes[dtype_code], offset=4 + 4 * ndim)
-    if data.size != int(np.prod(shape)):
-        raise ValueError(f"{file}: header says shape {shape} but holds {data.size} values")
-    return data.reshape(shape).astype(data.dtype.newbyteorder("="))
+    with _reading(file) as f:
+        zero, dtype_code, ndim = struct.unpack(">HBB", _read_exactly(f, 4, file, "the header"))
+        if zero != 0 or dtype_code not in _IDX_DTYPES:
+            raise ValueError(f"{file}: not an IDX file (bad magic number)")
+        dims = _read_exactly(f, 4 * ndim, file, f"the header's {ndim} dimensions")
+        shape = struct.unpack(f">{ndim}I", dims)
+        dtype = np.dtype(_IDX_DTYPES[dtype_code])
+        n_bytes = math.prod(shape) * dtype.itemsize  # Python ints: no overflow
+        if n_bytes > MAX_BYTES:
+            raise ValueError(
+                f"{file}: header declares shape {shape} of {dtype.name}, {n_bytes} bytes, more "
+                f"than MAX_BYTES = {MAX_BYTES}; if the file is trusted, raise "
+                f"minitheano.datasets.MAX_BYTES"
+            )
+        raw = _read_exactly(f, n_bytes, file, f"shape {shape} of {dtype.name}")
+        if f.read(1):  # read no further: the rest may be a gzip bomb
+            raise ValueError(f"{file}: holds more data than its header's shape {shape} declares")
+    data = np.frombuffer(raw, dtype=dtype).reshape(shape)
+    return data.astype(dtype.newbyteorder("="))
 
 
 def load_mnist_idx(path: str | None = None, n_valid: int = 10000):

@@ -3,6 +3,8 @@
 import gzip
 import os
 import pickle
+import struct
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -71,3 +73,118 @@ def test_download_mnist_fetches_the_file(tmp_path, monkeypatch):
     path = datasets.download_mnist(str(tmp_path / "data"))
     assert path.endswith("mnist.pkl.gz")
     assert datasets.load_mnist(str(tmp_path / "data"))[2][1].tolist() == [0, 1]
+
+
+def _splits(labels=None):
+    labels = np.arange(3) if labels is None else labels
+    return tuple((np.random.rand(3, 784).astype("float32"), labels) for _ in range(3))
+
+
+def _write_pickle(path, data, protocol):
+    with gzip.open(path, "wb", compresslevel=1) as f:
+        pickle.dump(data, f, protocol=protocol)
+    return str(path)
+
+
+@pytest.mark.parametrize("protocol", [2, 3, 4, 5])
+def test_pickles_of_every_protocol_load(tmp_path, protocol):
+    data = _splits()
+    loaded = datasets.load_mnist_pickle(_write_pickle(tmp_path / "mnist.pkl.gz", data, protocol))
+    for (x, y), (lx, ly) in zip(data, loaded):
+        np.testing.assert_array_equal(lx, x)
+        np.testing.assert_array_equal(ly, y)
+
+
+def test_object_arrays_are_refused(tmp_path):
+    path = _write_pickle(tmp_path / "mnist.pkl.gz", _splits(np.array([1, "a", 2], object)), 2)
+    with pytest.raises(ValueError, match="object") as info:
+        datasets.load_mnist_pickle(path)
+    assert path in str(info.value)
+
+
+def _peak_bytes(call):
+    """Peak traced memory (bytes) while ``call()`` runs; its exception is re-raised."""
+    tracemalloc.start()
+    try:
+        call()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        _peak_bytes.last = peak
+
+
+def test_pickle_that_inflates_past_the_cap_is_refused_early(tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "MAX_BYTES", 1 << 20)
+    many_small = [np.zeros(16 << 10, "uint8") for _ in range(1024)]  # 16 MiB of zeros
+    path = _write_pickle(tmp_path / "mnist.pkl.gz", ((many_small, np.arange(3)),) * 3, 4)
+    with pytest.raises(ValueError, match="MAX_BYTES") as info:
+        _peak_bytes(lambda: datasets.load_mnist_pickle(path))
+    assert path in str(info.value)
+    assert _peak_bytes.last < 4 << 20  # it stopped reading near the cap, not at 16 MiB
+
+
+@pytest.mark.parametrize("declared", [64 << 20, 1 << 40])
+def test_pickle_declaring_a_huge_object_is_refused(tmp_path, monkeypatch, declared):
+    monkeypatch.setattr(datasets, "MAX_BYTES", 1 << 20)
+    path = tmp_path / "mnist.pkl.gz"
+    with gzip.open(path, "wb") as f:  # PROTO 5, BYTEARRAY8 of ``declared`` bytes, a few given
+        f.write(b"\x80\x05\x96" + struct.pack("<Q", declared) + bytes(1000))
+    with pytest.raises(ValueError, match="MAX_BYTES|too large") as info:
+        datasets.load_mnist_pickle(str(path))
+    assert str(path) in str(info.value)
+
+
+def _write_idx(path, header: bytes, payload: bytes = b""):
+    with gzip.open(path, "wb", compresslevel=1) as f:
+        f.write(header + payload)
+    return str(path)
+
+
+def test_idx_round_trip(tmp_path):
+    values = np.arange(24, dtype=">i4").reshape(2, 3, 4)
+    path = _write_idx(
+        tmp_path / "a.gz", b"\0\0\x0c\x03" + struct.pack(">3I", 2, 3, 4), values.tobytes()
+    )
+    np.testing.assert_array_equal(datasets.read_idx(path), values)
+
+
+@pytest.mark.parametrize("header", [b"\0\0", b"\0\0\x08\x03" + struct.pack(">2I", 2, 3)])
+def test_idx_truncated_header_names_the_file(tmp_path, header):
+    path = _write_idx(tmp_path / "short.gz", header)
+    with pytest.raises(ValueError, match="truncated") as info:
+        datasets.read_idx(path)
+    assert path in str(info.value)
+
+
+def test_idx_absurd_shape_is_refused_before_reading(tmp_path):
+    path = _write_idx(tmp_path / "huge.gz", b"\0\0\x08\x03" + struct.pack(">3I", 2**31, 2**31, 64))
+    with pytest.raises(ValueError, match="MAX_BYTES") as info:
+        datasets.read_idx(path)
+    assert path in str(info.value) and "(2147483648, 2147483648, 64)" in str(info.value)
+
+
+def test_idx_with_more_data_than_declared_stops_reading_early(tmp_path):
+    path = _write_idx(
+        tmp_path / "bomb.gz", b"\0\0\x08\x01" + struct.pack(">I", 16), bytes(16 << 20)
+    )
+    with pytest.raises(ValueError, match="more data") as info:
+        _peak_bytes(lambda: datasets.read_idx(path))
+    assert path in str(info.value)
+    assert _peak_bytes.last < 2 << 20  # the 16 MiB after the declared 16 bytes were not read
+
+
+def test_idx_with_less_data_than_declared_names_the_file(tmp_path):
+    path = _write_idx(tmp_path / "cut.gz", b"\0\0\x08\x01" + struct.pack(">I", 16), bytes(10))
+    with pytest.raises(ValueError, match="truncated") as info:
+        datasets.read_idx(path)
+    assert path in str(info.value)
+
+
+def test_cut_gzip_names_the_file(tmp_path):
+    whole = tmp_path / "whole.gz"
+    _write_idx(whole, b"\0\0\x08\x01" + struct.pack(">I", 4096), bytes(range(256)) * 16)
+    cut = tmp_path / "cut.gz"
+    cut.write_bytes(whole.read_bytes()[:-12])
+    with pytest.raises(ValueError, match="truncated") as info:
+        datasets.read_idx(str(cut))
+    assert str(cut) in str(info.value)
