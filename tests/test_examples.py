@@ -3,9 +3,26 @@
 import os
 import sys
 
+import pytest
+
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "examples"))
 
 
+def test_one_epoch_of_logistic_regression_prints_the_tutorial_numbers(mnist_dir, tmp_path, capsys):
+    import logistic_sgd
+
+    best_valid, test_error, _, compile_s = logistic_sgd.sgd_optimization_mnist(
+        n_epochs=1, dataset=mnist_dir, model_file=str(tmp_path / "best_model.pkl")
+    )
+    out = capsys.readouterr().out
+    # the tutorial's printed figures, to the digit
+    assert "epoch 1, minibatch 83/83, validation error 12.458333 %" in out
+    assert "epoch 1, minibatch 83/83, test error of best model 12.375000 %" in out
+    assert abs(best_valid * 100 - 12.458333) < 1e-4 and abs(test_error * 100 - 12.375) < 1e-4
+    assert compile_s < 0.5
+
+
+@pytest.mark.slow
 def test_logistic_regression_reaches_the_tutorial_error(mnist_dir, tmp_path, capsys):
     import logistic_sgd
 
