@@ -1,5 +1,6 @@
 """Pictures (pydotprint, before/after, profile overlay) and the offline HTML viewer."""
 
+import importlib
 import os
 import re
 import shutil
@@ -128,3 +129,49 @@ def test_d3viz_page_loads_in_a_real_browser(tmp_path):
         timeout=120,
     )
     assert os.path.getsize(shot) > 10_000
+
+
+def _failing_render(*args, **kwargs):
+    raise RuntimeError("dot crashed")
+
+
+@pytest.mark.parametrize("existing", [None, "the previous page"])
+def test_d3viz_failure_leaves_no_file_or_the_previous_one(tmp_path, monkeypatch, existing):
+    import minitheano.d3viz
+
+    path = tmp_path / "graph.html"
+    if existing is not None:
+        path.write_text(existing)
+    monkeypatch.setattr(minitheano.d3viz, "render", _failing_render)
+    with pytest.raises(RuntimeError, match="dot crashed"):
+        d3viz(_function(), str(path))
+    assert (path.read_text() if path.exists() else None) == existing
+    assert [p.name for p in tmp_path.iterdir()] == ([] if existing is None else ["graph.html"])
+
+
+@pytest.mark.parametrize("writer", ["pydotprint", "compare_rewrites", "d3viz"])
+def test_failed_write_keeps_the_previous_file_and_leaves_no_temporary(
+    tmp_path, monkeypatch, writer
+):
+    for name in ("minitheano.d3viz", "minitheano.viz.compare", "minitheano.viz.render"):
+        # (the package's ``render`` function hides its module of that name: import by path)
+        module = importlib.import_module(name)
+        monkeypatch.setattr(module, "render", lambda *a, **k: b"<svg>new</svg>")
+    path = tmp_path / "graph.out"
+    path.write_text("old")
+
+    def failing_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    write = {
+        "pydotprint": lambda: theano.printing.pydotprint(
+            _function(), outfile=str(path), print_output_file=False
+        ),
+        "compare_rewrites": lambda: compare_rewrites(_function(), str(path)),
+        "d3viz": lambda: d3viz(_function(), str(path)),
+    }[writer]
+    with pytest.raises(OSError, match="disk full"):
+        write()
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.out"]

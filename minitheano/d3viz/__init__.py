@@ -12,7 +12,7 @@ import json
 import re
 
 from ..viz.dot import DotOptions, graph_to_dot
-from ..viz.render import render
+from ..viz.render import render, write_atomically
 
 _SCRIPT = r"""
 (function () {
@@ -107,6 +107,7 @@ group to collapse it.</p><div id="info"></div></div>
 def d3viz(fct, outfile: str, title: str | None = None) -> str:
     """Write an offline, interactive HTML view of ``fct`` (a function or variables) to
     ``outfile``; returns the path."""
-    with open(outfile, "w", encoding="utf-8") as f:
-        f.write(d3viz_html(fct, title or "minitheano graph"))
+    # render first: a failure must not leave an empty or partial page behind
+    page = d3viz_html(fct, title or "minitheano graph")
+    write_atomically(outfile, page.encode("utf-8"))
     return outfile

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .dot import DotOptions, graph_to_dot, html_text
-from .render import render
+from .render import render, write_atomically
 
 
 def _as_written(fct):
@@ -54,6 +54,5 @@ def compare_rewrites(fct, outfile=None, format="svg"):
     image = render(compare_dot(fct), format=format)
     if outfile is None:
         return image
-    with open(outfile, "wb") as f:
-        f.write(image)
+    write_atomically(outfile, image)
     return outfile

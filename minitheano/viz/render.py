@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
 import shutil
 
 from .dot import DotOptions, graph_to_dot
@@ -26,6 +29,26 @@ def render(dot_text: str, format: str = "png") -> bytes:
             "(apt-get install graphviz, brew install graphviz)"
         )
     return graphviz.Source(dot_text).pipe(format=format)
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: a failure leaves the old file, or none.
+
+    The bytes go to a new file in the same folder, which then replaces ``path`` (``os.replace``
+    is atomic within a file system), so a failed render or a full disk never leaves half a page.
+    """
+    folder, name = os.path.split(os.path.abspath(path))
+    temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+    # O_EXCL: never write through someone else's file; mode 0o666 lets the umask apply, as open()
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
+        raise
 
 
 def pydotprint(
@@ -61,8 +84,7 @@ def pydotprint(
     if return_image:
         return image
     outfile = outfile or f"minitheano.pydotprint.{format}"
-    with open(outfile, "wb") as f:
-        f.write(image)
+    write_atomically(outfile, image)
     if print_output_file:
         print("The output file is available at", outfile)
     return None
