@@ -6,7 +6,7 @@ import minitheano.tensor as T
 
 from . import blas_threads as _blas_threads
 from . import gradient, printing, tensor
-from .compile import Function, In, Mode, Param, function
+from .compile import Function, In, Mode, Out, Param, function
 from .config import config
 from .gradient import grad
 from .graph import Apply, Constant, Variable

@@ -187,3 +187,105 @@ def test_mode_fast_compile_and_compile_time():
     assert len(f.maker.fgraph.toposort()) > len(theano.function([x], y).maker.fgraph.toposort())
     with pytest.raises(ValueError, match="mode"):
         theano.function([x], y, mode="DEBUG_WHATEVER")
+
+
+# --- outputs never alias storage that outlives the call ---------------------------------------
+def test_a_constant_output_is_a_fresh_array_each_call():
+    f = theano.function([], T.constant(np.arange(3.0)) + 1)  # folded to a constant
+    first = f()
+    first[0] = 100
+    np.testing.assert_array_equal(f(), [1, 2, 3])
+    g = theano.function([], T.constant(np.arange(3.0)))
+    g()[:] = -1
+    np.testing.assert_array_equal(g(), [0, 1, 2])
+
+
+def test_an_output_that_is_also_an_update_does_not_alias_the_shared_value():
+    s = theano.shared(np.zeros(3))
+    f = theano.function([], s + 1, updates=[(s, s + 1)])
+    out = f()
+    out[:] = -5
+    np.testing.assert_array_equal(s.get_value(), [1, 1, 1])
+    # the same with a view of the shared value as the output
+    g = theano.function([], s[1:], updates=[(s, s * 2)])
+    g()[:] = 99
+    np.testing.assert_array_equal(s.get_value(), [2, 2, 2])
+
+
+def test_repeated_outputs_and_inputs_returned_as_outputs_are_distinct_arrays():
+    x = T.dvector("x")
+    y = x * 2
+    a, b = theano.function([x], [y, y])(np.ones(3))
+    assert a is not b and not np.may_share_memory(a, b)
+    value = np.ones(3)
+    out = theano.function([x], x)(value)
+    assert out is not value and not np.may_share_memory(out, value)
+    a, b = theano.function([x], [x[1:], x[:2]])(value)
+    assert not np.may_share_memory(a, b) and not np.may_share_memory(a, value)
+
+
+def test_out_with_borrow_may_return_internal_storage():
+    x = T.dvector("x")
+    f = theano.function([x], theano.Out(x * 2, borrow=True))
+    np.testing.assert_array_equal(f(np.ones(2)), [2, 2])
+    c = theano.function([], theano.Out(T.constant(np.arange(2.0)), borrow=True))
+    assert c() is c()  # borrowed: the constant's own array, as the user asked
+
+
+# --- updates are all-or-nothing, and cost O(N) ------------------------------------------------
+def test_an_interrupted_call_writes_every_update_or_none():
+    import signal
+    import time
+
+    shared = [theano.shared(np.zeros(2)) for _ in range(100)]
+    f = theano.function([], [], updates=[(s, s + 1) for s in shared])
+    f()
+    start = time.perf_counter()
+    for _ in range(5):
+        f()
+    call = (time.perf_counter() - start) / 5
+    armed = [False]
+
+    def interrupt(signum, frame):
+        if armed[0]:
+            armed[0] = False
+            raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    rng = np.random.RandomState(0)
+    interrupted = 0
+    try:
+        for _ in range(200):
+            try:
+                try:
+                    armed[0] = True
+                    signal.setitimer(signal.ITIMER_REAL, max(rng.uniform(0, 1.2 * call), 1e-6))
+                    f()
+                finally:
+                    armed[0] = False
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+            except KeyboardInterrupt:
+                interrupted += 1
+            values = {float(s.get_value()[0]) for s in shared}
+            assert len(values) == 1, f"a mix of old and new values: {sorted(values)}"
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    assert interrupted > 20  # the test really interrupted calls
+
+
+def test_writing_updates_costs_linear_time():
+    import time
+
+    def per_call(n):
+        shared = [theano.shared(np.zeros(2)) for _ in range(n)]
+        f = theano.function([], [], updates=[(s, s + 1) for s in shared])
+        f()
+        best = float("inf")
+        for _ in range(5):
+            start = time.perf_counter()
+            f()
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    # 10x the updates: linear is ~10x the time, the former quadratic write was ~100x
+    assert per_call(1000) < 35 * per_call(100)

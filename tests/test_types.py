@@ -173,3 +173,24 @@ def test_change_flags_restores_on_error():
             assert T.matrix().dtype == "float32"
             raise KeyError
     assert theano.config.floatX == "float64"
+
+
+@pytest.mark.parametrize(
+    "dtype, out_dtype", [("int8", "float32"), ("uint8", "float32"), ("bool", "float32")]
+)
+def test_float_functions_of_small_integers_are_computed_in_the_output_dtype(dtype, out_dtype):
+    # NumPy computes exp(int8) in float16: exp(12) would be inf, exp(5) 148.375
+    x = T.vector(dtype=dtype)
+    values = np.array([1, 0, 1], dtype) if dtype == "bool" else np.array([5, 12, 1], dtype)
+    for fn, ref in [(T.exp, np.exp), (T.sqrt, np.sqrt), (T.log1p, np.log1p)]:
+        out = theano.function([x], fn(x))(values)
+        assert out.dtype == out_dtype
+        np.testing.assert_allclose(out, ref(values.astype("float64")), rtol=1e-6)
+    assert float(theano.function([], T.exp(True))()) == pytest.approx(np.e, rel=1e-7)
+
+
+def test_sigmoid_of_integers_is_a_float():
+    i = T.ivector()
+    out = theano.function([i], T.nnet.sigmoid(i))(np.array([1, -2], "int32"))
+    assert out.dtype == "float64"
+    np.testing.assert_allclose(out, 1 / (1 + np.exp(-np.array([1.0, -2.0]))))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 import warnings
 from dataclasses import dataclass
@@ -47,6 +48,15 @@ class In:
 
 
 Param = In
+
+
+@dataclass
+class Out:
+    """A function output with options: ``Out(y, borrow=True)`` may return internal storage
+    (faster: no copy, but the next call may overwrite the array)."""
+
+    variable: Variable
+    borrow: bool = False
 
 
 @dataclass(frozen=True)
@@ -207,7 +217,8 @@ class Function:
         outputs = spec["outputs"]
         self._single = outputs is not None and not isinstance(outputs, (list, tuple))
         out_list = [] if outputs is None else [outputs] if self._single else list(outputs)
-        out_list = [as_tensor_variable(o) for o in out_list]
+        self._borrow_outputs = [isinstance(o, Out) and o.borrow for o in out_list]
+        out_list = [as_tensor_variable(o.variable if isinstance(o, Out) else o) for o in out_list]
         updates = self._collect_updates(out_list)
         self.shared_updated = [s for s, _ in updates]
         givens = [(k, _check_given(k, v)) for k, v in _pairs(spec["givens"], "givens")]
@@ -230,10 +241,8 @@ class Function:
             fgraph.toposort(), input_vars, shared, fgraph.outputs, self.backend.xp
         )
         self._n_outputs = len(out_list)
-        self._update_slots = [
-            (s, self.program.output_slots[self._n_outputs + k])
-            for k, s in enumerate(self.shared_updated)
-        ]
+        self._update_value_slots = self.program.output_slots[self._n_outputs :]
+        self._persistent_slots = self.program.persistent_slots
         self.maker = FunctionMaker(fgraph, out_list, updates, self.ins, report, mode)
         self.profile = None
         if spec["profile"] or (spec["profile"] is None and config.profile):
@@ -356,18 +365,20 @@ class Function:
         for slot in program.shared_slots:
             storage[slot] = program.variables[slot]._value
         program.run(storage)
-        # nothing is written before every output and update value has been computed
-        protected = [storage[s] for s in program.input_slots + program.shared_slots]
-        for shared_var, slot in self._update_slots:
-            value = storage[slot]
-            if any(value is p or _may_share(value, p, xp) for p in protected):
-                value = value.copy()
-            shared_var._value = value
+        # Nothing is written before every output and update value has been computed. Then no
+        # update value and no output may share memory with anything that outlives the call
+        # (inputs, shared values, constants) or with each other: such values are copied.
+        taken = {id(_root(storage[s])) for s in self._persistent_slots}
+        new_values = [_unshared(storage[s], taken) for s in self._update_value_slots]
+        # one C-level loop runs no Python bytecode, so no signal handler (KeyboardInterrupt)
+        # can run between two writes: every shared variable gets its new value, or none does
+        list(map(setattr, self.shared_updated, _VALUE_ATTRS, new_values))
+        copy_outputs = xp is np or self.return_internal_type  # to_host copies device arrays
         outputs = []
-        for slot in program.output_slots[: self._n_outputs]:
+        for slot, borrow in zip(program.output_slots[: self._n_outputs], self._borrow_outputs):
             value = storage[slot]
-            if any(value is p or _may_share(value, p, xp) for p in protected):
-                value = value.copy()
+            if copy_outputs and not borrow:
+                value = _unshared(value, taken)
             outputs.append(value if self.return_internal_type else to_host(value))
         if self._single:
             return outputs[0]
@@ -390,10 +401,25 @@ class Function:
         return f"Function({self.name or ''}) compiled as:\n{self.program}"
 
 
-def _may_share(a, b, xp) -> bool:
-    if not hasattr(a, "shape") or not hasattr(b, "shape"):  # None, or a Python scalar
-        return False
-    return xp.may_share_memory(a, b)
+_VALUE_ATTRS = itertools.repeat("_value")
+
+
+def _root(value):
+    """The object that owns ``value``'s memory (arrays that are views have a ``base``)."""
+    base = getattr(value, "base", None)
+    while base is not None:
+        value, base = base, getattr(base, "base", None)
+    return value
+
+
+def _unshared(value, taken: set):
+    """``value``, or a copy of it when its memory is in ``taken``; its memory is then taken."""
+    root = id(_root(value))
+    if root in taken and hasattr(value, "copy"):
+        value = value.copy()
+        root = id(value)
+    taken.add(root)
+    return value
 
 
 class _Missing:

@@ -89,6 +89,11 @@ class Program:
             )
         return cls(steps, slot_of, variables, constants, input_slots, shared_slots, output_slots)
 
+    @property
+    def persistent_slots(self) -> tuple:
+        """Slots whose values outlive a call: inputs, shared variables and constants."""
+        return self.input_slots + self.shared_slots + tuple(self.constants)
+
     def new_storage(self) -> list:
         storage = [None] * len(self.variables)
         for s, value in self.constants.items():

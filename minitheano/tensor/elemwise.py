@@ -126,6 +126,10 @@ class Elemwise(Op):
         inputs = [
             _pad_left(x, ndim, dtype if spec.dtype_rule in _ARITHMETIC else None) for x in inputs
         ]
+        if spec.dtype_rule in ("float", "true_div"):
+            # NumPy computes exp(int8) in float16 (and sigmoid kept the int dtype): convert
+            # integer and bool inputs first, so the result is computed in the output's dtype
+            inputs = [cast(x, dtype) if x.dtype in DISCRETE_DTYPES else x for x in inputs]
         broadcastable = tuple(all(bs) for bs in zip(*(x.broadcastable for x in inputs)))
         return Apply(self, inputs, [TensorType(dtype, broadcastable)()])
 
