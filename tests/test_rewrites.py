@@ -58,6 +58,16 @@ s1 <- constant [[1.0]]
 s2 = Elemwise{add}(s0, s1)
 return s2""",
     ),
+    "full_slices": (
+        [x],
+        x[:, :] * 2,
+        "remove_full_slices",
+        """\
+s0 <- input x : TensorType(float64, matrix)
+s1 <- constant [[2.0]]
+s2 = Elemwise{mul}(s0, s1)
+return s2""",
+    ),
     "reshape_of_reshape": (
         [x],
         x.reshape((6,)).reshape((3, 2)) * 2,

@@ -194,3 +194,68 @@ def test_sigmoid_of_integers_is_a_float():
     out = theano.function([i], T.nnet.sigmoid(i))(np.array([1, -2], "int32"))
     assert out.dtype == "float64"
     np.testing.assert_allclose(out, 1 / (1 + np.exp(-np.array([1.0, -2.0]))))
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "int16", "int32", "uint8"])
+def test_sum_and_prod_of_a_scalar_have_theanos_dtype(dtype):
+    x = T.scalar(dtype=dtype)
+    expected = "uint64" if dtype.startswith("u") else "int64"
+    for reduce in (T.sum, T.prod):
+        assert reduce(x).dtype == expected
+        assert theano.function([x], reduce(x))(np.asarray(1, dtype)).dtype == expected
+    assert T.sum(T.vector(dtype=dtype)).dtype == expected  # as for ndim >= 1
+
+
+@pytest.mark.parametrize("shape, ndim, out", [((0, 0), 2, (0, 0)), ((2, 0, 3), 2, (2, 0))])
+def test_flatten_of_empty_arrays(shape, ndim, out):
+    x = T.TensorType("float64", (False,) * len(shape))()
+    assert theano.function([x], T.flatten(x, ndim))(np.zeros(shape)).shape == out
+
+
+def test_full_slices_are_nodes_that_set_subtensor_accepts():
+    x, m = T.dvector(), T.dmatrix()
+    for indexed in (x[:], x[...]):
+        out = theano.function([x], T.set_subtensor(indexed, 5.0))(np.ones(3))
+        np.testing.assert_array_equal(out, [5, 5, 5])
+    out = theano.function([m], T.inc_subtensor(m[:, :], 1.0))(np.ones((2, 2)))
+    np.testing.assert_array_equal(out, np.full((2, 2), 2.0))
+
+
+def test_average_pooling_of_integers_is_refused_when_built():
+    from minitheano.tensor.signal.pool import pool_2d
+
+    x = T.itensor4()
+    for mode in ("average_exc_pad", "average_inc_pad"):
+        with pytest.raises(TypeError, match=rf"{mode}.*needs a float input.*int32"):
+            pool_2d(x, (2, 2), ignore_border=True, mode=mode)
+    values = np.arange(16, dtype="int32").reshape(1, 1, 4, 4)
+    out = theano.function([x], pool_2d(x, (2, 2), ignore_border=True, mode="max"))(values)
+    np.testing.assert_array_equal(out, [[[[5, 7], [13, 15]]]])
+
+
+@pytest.mark.parametrize("value", [[1, "a"], "abc", [[1.0, 2.0], [3.0]], b"xy", None])
+def test_bad_input_values_name_the_input_index(value):
+    x = T.dvector()
+    f = theano.function([x], x * 2)
+    with pytest.raises(TypeError, match=r"Bad input argument to function .*at index 0"):
+        f(value)
+
+
+def test_a_string_into_an_integer_scalar_names_the_input_index():
+    i, n = T.dvector(), T.lscalar()
+    f = theano.function([i, n], i * n)
+    with pytest.raises(TypeError, match=r"at index 1.*'x'.*not a number"):
+        f([1.0], "x")
+
+
+def test_run_time_numpy_type_errors_stay_type_errors():
+    from minitheano.compile.program import Step, runtime_error
+
+    x = T.dvector("x")
+    node = (x * 2).owner
+    try:
+        np.add(np.ones(2, "int64"), 1.5, out=np.ones(2, "int64"))
+    except TypeError as exc:  # NumPy's UFuncTypeError, whose constructor takes no message
+        err = runtime_error(Step(node, None, (0,), (1,)), [np.ones(2)], exc)
+    assert isinstance(err, TypeError)
+    assert "Cannot cast ufunc" in str(err) and "built at" in str(err)

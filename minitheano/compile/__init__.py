@@ -11,4 +11,13 @@ from .function import (
     function,
 )
 
-__all__ = ["Function", "In", "Out", "Param", "Mode", "function", "MissingInputError", "UnusedInputError"]
+__all__ = [
+    "Function",
+    "In",
+    "Out",
+    "Param",
+    "Mode",
+    "function",
+    "MissingInputError",
+    "UnusedInputError",
+]

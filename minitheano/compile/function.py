@@ -119,9 +119,9 @@ def _check_update(shared_var, value):
             f"function: update target {shared_var} is not a shared variable; only "
             f"shared variables can be updated"
         )
+    if isinstance(value, Variable) and value.type == shared_var.type:
+        return value  # of any type: a random state updates a random state
     value = as_tensor_variable(value)
-    if value.type == shared_var.type:
-        return value
     if value.ndim != shared_var.ndim or value.dtype != shared_var.dtype:
         hint = (
             f" (cast it: T.cast(expr, '{shared_var.dtype}'), or keep the expression in "
@@ -356,7 +356,7 @@ class Function:
                 arr = i.variable.type.filter(
                     value, allow_downcast=allow, what=f"input {pos} ({i.name or i.variable})"
                 )
-            except TypeError as exc:
+            except (TypeError, ValueError) as exc:
                 raise TypeError(
                     f"Bad input argument to function {self.name or ''} at index "
                     f"{pos} (0-based): {exc}"

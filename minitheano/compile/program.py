@@ -180,10 +180,15 @@ def runtime_error(step: Step, args, exc: Exception) -> Exception:
         f"{exc}\n  while running {node.op} (program step: {step})\n"
         f"  inputs:\n{inputs}\n  built at: {node.source}"
     )
-    try:
-        new = type(exc)(message)
-    except Exception:
-        new = RuntimeError(message)
+    new = None
+    # the nearest class that takes a message: NumPy's UFuncTypeError needs other arguments,
+    # its base TypeError does not, so the error keeps its kind
+    for cls in type(exc).__mro__:
+        try:
+            new = cls(message)
+            break
+        except Exception:
+            continue
     new.node = node
     return new
 

@@ -132,8 +132,10 @@ def _reduce(kind, x, axis, dtype, keepdims, acc_dtype):
         out_dtype = "int64"
     acc = acc_dtype or _acc_dtype(kind, x.dtype)
     out = Reduce(kind, axes, str(np.dtype(out_dtype)), str(np.dtype(acc)))(x) if axes else x
-    if (axes and kind in ("sum", "prod") or kind in ("all", "any")) and out_dtype != out.dtype:
-        out = cast(out, out_dtype)  # (all/any with no axis: the truth value of each element)
+    if out_dtype != out.dtype and kind != "max" and kind != "min":
+        # also with no axis to reduce (a 0-d input): Theano's sum of an int8 scalar is int64,
+        # all/any of one element is its truth value
+        out = cast(out, out_dtype)
     return _keepdims(out, x.ndim, axes) if keepdims else out
 
 

@@ -12,6 +12,7 @@ from ..compile.rewrite import Pass, merge
 from ..graph import Constant
 from .elemwise import Elemwise
 from .shape import DimShuffle, Reshape
+from .subtensor import Subtensor
 from .type import constant
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -93,6 +94,15 @@ def fold_dimshuffles(fgraph, node):
             else base
         )
         return _same_type_or_none(new, node.outputs[0])
+    return None
+
+
+def remove_full_slices(fgraph, node):
+    """``x[:]``, ``x[:, :]``, ``x[...]`` -> ``x``."""
+    if isinstance(node.op, Subtensor) and all(
+        e == ("slice", None, None, None) for e in node.op.idx_list
+    ):
+        return _same_type_or_none(node.inputs[0], node.outputs[0])
     return None
 
 
@@ -218,6 +228,7 @@ CANONICALIZE = (
     remove_double_negation,
     remove_useless_cast,
     fold_dimshuffles,
+    remove_full_slices,
     fold_reshapes,
     cancel_division,
     shape_from_inputs,

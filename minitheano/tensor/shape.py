@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -364,7 +365,8 @@ class Flatten(Op):
         return Apply(self, [x], [TensorType(x.dtype, bcast)()])
 
     def perform(self, xp, x):
-        return x.reshape(x.shape[: self.outdim - 1] + (-1,))
+        # the merged size is given, not -1: NumPy cannot infer -1 next to a 0-size dim
+        return x.reshape(x.shape[: self.outdim - 1] + (math.prod(x.shape[self.outdim - 1 :]),))
 
     def infer_shape(self, node, input_shapes):
         from .basic import prod_of

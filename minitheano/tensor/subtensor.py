@@ -272,8 +272,7 @@ def subtensor(x, index):
     """``x[index]``: the op behind ``TensorVariable.__getitem__``."""
     x = as_tensor_variable(x)
     idx_list, symbolic = parse_index(x, index)
-    if all(e == ("slice", None, None, None) for e in idx_list):
-        return x
+    # x[:] is a node too (rewrites remove it), so that set_subtensor(x[:], y) works as in Theano
     return Subtensor(idx_list)(x, *symbolic)
 
 

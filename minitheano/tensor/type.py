@@ -96,6 +96,7 @@ class TensorType:
         is_array = hasattr(value, "dtype") and hasattr(value, "shape") and not np.isscalar(value)
         if is_array:
             arr = to_host(value) if not isinstance(value, np.ndarray) else value
+            _check_numeric(arr, value, self, what)
             if arr.dtype != self.dtype:
                 if allow_downcast or upcast(arr.dtype.name, self.dtype) == self.dtype:
                     arr = arr.astype(self.dtype)
@@ -106,9 +107,14 @@ class TensorType:
                         f"allow_input_downcast=True)"
                     )
         else:
-            raw = np.asarray(value)
-            if raw.dtype == object:
-                raise TypeError(f"{what}: cannot convert {type(value).__name__} to {self}")
+            try:
+                raw = np.asarray(value)
+            except (ValueError, TypeError) as exc:  # ragged nested lists
+                raise TypeError(
+                    f"{what}: cannot convert {type(value).__name__} {_short(value)} to "
+                    f"{self}: {exc}"
+                ) from None
+            _check_numeric(raw, value, self, what)
             arr = raw.astype(self.dtype) if raw.dtype != self.dtype else raw
             lossless = raw.dtype == self.dtype or _values_equal(raw, arr)
             pyfloat_to_floatx = raw.dtype.kind == "f" and self.dtype == config.floatX
@@ -129,6 +135,20 @@ class TensorType:
                     f"but got shape {arr.shape}"
                 )
         return arr
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_numeric(arr, value, type_, what) -> None:
+    """Refuse strings, objects and other non-numbers with a TypeError naming the value."""
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(
+            f"{what}: cannot convert {type(value).__name__} {_short(value)} (dtype {arr.dtype}) "
+            f"to {type_}: it is not a number or an array of numbers"
+        )
 
 
 def _values_equal(a, b) -> bool:

@@ -15,7 +15,7 @@ import numpy as np
 from ...graph import Apply
 from ...op import Op
 from ...parallel import over_rows
-from ..type import TensorType, as_tensor_variable
+from ..type import FLOAT_DTYPES, TensorType, as_tensor_variable
 from ..windows import out_size, pad_last2, shifted_view, split_windows
 
 MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
@@ -117,6 +117,11 @@ class Pool(PoolBase):
         x = as_tensor_variable(x)
         if x.ndim < 2:
             raise TypeError(f"pool_2d: the input needs at least 2 dims, got {x.type}")
+        if self.mode.startswith("average") and x.dtype not in FLOAT_DTYPES:
+            raise TypeError(
+                f"pool_2d: mode {self.mode!r} averages, so it needs a float input, got "
+                f"{x.type} (cast it first, e.g. T.cast(x, 'float32'))"
+            )
         bcast = x.broadcastable[:-2] + (False, False)
         return Apply(self, [x], [TensorType(x.dtype, bcast)()])
 
