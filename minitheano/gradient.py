@@ -10,7 +10,7 @@ import numpy as np
 from .config import config
 from .graph import Apply, Variable, ancestors, toposort
 from .op import Op
-from .tensor.type import DISCRETE_DTYPES, FLOAT_DTYPES, as_tensor_variable
+from .tensor.type import DISCRETE_DTYPES, FLOAT_DTYPES, TensorType, as_tensor_variable
 
 
 class DisconnectedInputError(ValueError):
@@ -98,8 +98,10 @@ def grad(
         if any(g is None for g in output_grads):
             from .tensor.basic import zeros_like
 
+            # an output that is not a tensor (a random state) has no gradient: None
             output_grads = [
-                g if g is not None else zeros_like(o) for o, g in zip(node.outputs, output_grads)
+                g if g is not None or not isinstance(o.type, TensorType) else zeros_like(o)
+                for o, g in zip(node.outputs, output_grads)
             ]
         input_grads = node.op.grad(node.inputs, node.outputs, output_grads)
         if len(input_grads) != len(node.inputs):

@@ -72,6 +72,11 @@ class TensorSharedVariable(TensorOperators, SharedVariable):
     """A shared variable holding a tensor."""
 
 
+#: value class -> constructor, for values that are not arrays: higher layers register theirs
+#: (``minitheano.random`` registers numpy's ``RandomState``), like Theano's ``shared_constructor``
+shared_constructors: dict = {}
+
+
 def shared(value, name=None, strict=False, allow_downcast=None, borrow=False, broadcastable=None):
     """A shared variable holding ``value``.
 
@@ -82,6 +87,11 @@ def shared(value, name=None, strict=False, allow_downcast=None, borrow=False, br
         raise TypeError(
             f"shared: the value must be an array or a number, not the variable {value}"
         )
+    for value_class, constructor in shared_constructors.items():
+        if isinstance(value, value_class):
+            return constructor(
+                value, name=name, strict=strict, allow_downcast=allow_downcast, borrow=borrow
+            )
     if isinstance(value, (bool, np.bool_)):
         arr = np.asarray(value, dtype="bool")
     elif isinstance(value, numbers.Integral) and not isinstance(value, np.integer):
