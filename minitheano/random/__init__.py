@@ -4,3 +4,5 @@ Each stream keeps its generator state in shared variables with a default update,
 compiled function that draws advances the state (``function(..., no_default_updates=True)``
 does not).
 """
+
+from .numpy_streams import RandomStreams  # noqa: E402,F401

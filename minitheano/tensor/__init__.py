@@ -168,3 +168,13 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", **kwarg
         disconnected_inputs=disconnected_inputs,
         **kwargs,
     )
+
+
+def __getattr__(name):
+    # T.shared_randomstreams and T.raw_random are legacy paths into minitheano.random, a layer
+    # above this package: imported on first use, so that importing tensor/ imports no random/
+    if name in ("shared_randomstreams", "raw_random"):
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
