@@ -52,37 +52,33 @@ def apply_local_rules(fgraph: FunctionGraph, rules, report: RewriteReport) -> No
     for _ in range(MAX_SWEEPS):
         changed = False
         for node in fgraph.toposort():
-            if not _in_use(fgraph, node):  # replaced earlier in this sweep
+            if not fgraph.has_node(node):  # replaced earlier in this sweep
                 continue
             for rule in rules:
                 replacements = rule(fgraph, node)
                 if replacements is None:
                     continue
-                before = len(fgraph.toposort())
+                before = len(fgraph)
                 if not isinstance(replacements, dict):  # a list for node.outputs
                     replacements = dict(zip(node.outputs, replacements))
                 for old, new in replacements.items():
                     if new is not None and new is not old:
                         fgraph.replace(old, new)
-                report.record(rule.__name__, before - len(fgraph.toposort()))
+                report.record(rule.__name__, before - len(fgraph))
                 changed = True
                 break
         if not changed:
             return
 
 
-def _in_use(fgraph: FunctionGraph, node) -> bool:
-    return any(
-        fgraph.clients.get(id(o)) or any(o is out for out in fgraph.outputs) for o in node.outputs
-    )
-
-
 def merge(fgraph: FunctionGraph, report: RewriteReport) -> None:
     """Merge equal constants and nodes computing the same op on the same inputs."""
-    before = len(fgraph.toposort())
+    before = len(fgraph)
     constants: dict = {}
     seen: dict = {}
     for node in fgraph.toposort():
+        if not fgraph.has_node(node):  # merged away earlier in this pass
+            continue
         for inp in node.inputs:
             if isinstance(inp, Constant):
                 canonical = constants.setdefault(inp.signature(), inp)
@@ -93,18 +89,18 @@ def merge(fgraph: FunctionGraph, report: RewriteReport) -> None:
         if other is not node:
             for old, new in zip(node.outputs, other.outputs):
                 fgraph.replace(old, new)
-    removed = before - len(fgraph.toposort())
+    removed = before - len(fgraph)
     if removed:
         report.record("merge", removed)
 
 
 def run_passes(fgraph: FunctionGraph, passes) -> RewriteReport:
     """Run ``passes`` in order on ``fgraph``; return what fired."""
-    report = RewriteReport(nodes_before=len(fgraph.toposort()))
+    report = RewriteReport(nodes_before=len(fgraph))
     for p in passes:
         if p.run is not None:
             p.run(fgraph, report)
         else:
             apply_local_rules(fgraph, p.rules, report)
-    report.nodes_after = len(fgraph.toposort())
+    report.nodes_after = len(fgraph)
     return report

@@ -62,14 +62,18 @@ class FusedElemwise(Op):
             operands = [args[r[1]] if r[0] == "in" else values[r[1]] for r in refs]
             shape = np.broadcast_shapes(*[getattr(o, "shape", ()) for o in operands])
             ufunc = UFUNCS.get(scalar_op)
-            target = (
-                out
+            # found by position: ``free.remove(buffer)`` would compare arrays with ``==``
+            reuse = (
+                None
                 if k == last
-                else next((b for b in free if b.dtype == dtype and b.shape == shape), None)
+                else next(
+                    (i for i, b in enumerate(free) if b.dtype == dtype and b.shape == shape), None
+                )
             )
+            target = out if k == last else None if reuse is None else free[reuse]
             if ufunc is not None and target is not None and shape == target.shape:
                 if target is not out:
-                    free.remove(target)
+                    del free[reuse]
                 value = getattr(xp, ufunc)(*operands, out=target, casting="unsafe")
             else:
                 value = SCALAR_OPS[scalar_op].impl(xp, *operands)
@@ -137,31 +141,28 @@ def _fusable(var, fgraph, pattern) -> bool:
 
 
 def fuse_elemwise(fgraph, report) -> None:
-    """Replace each maximal single-use chain of Elemwise nodes by one FusedElemwise."""
-    while True:
-        for root in reversed(fgraph.toposort()):
-            if not isinstance(root.op, Elemwise):
-                continue
-            pattern = root.outputs[0].broadcastable
-            group, stack = [], [root]
-            while stack:  # the nodes whose only use is (transitively) the root
-                node = stack.pop()
-                group.append(node)
-                stack.extend(
-                    i.owner
-                    for i in node.inputs
-                    if _fusable(i, fgraph, pattern)
-                    and i.owner not in group
-                    and i.owner not in stack
-                )
-            if len(group) < 2:
-                continue
-            before = len(fgraph.toposort())
-            fgraph.replace(root.outputs[0], _build(group, root))
-            report.record("fuse_elemwise", before - len(fgraph.toposort()))
-            break
-        else:
-            return
+    """Replace each maximal single-use chain of Elemwise nodes by one FusedElemwise.
+
+    One pass from the outputs back: a root is met before the nodes it absorbs, so its group
+    is maximal, and the nodes a fusion removes are skipped when the pass reaches them.
+    """
+    for root in reversed(fgraph.toposort()):
+        if not isinstance(root.op, Elemwise) or not fgraph.has_node(root):
+            continue
+        pattern = root.outputs[0].broadcastable
+        group, members, stack = [], {id(root)}, [root]
+        while stack:  # the nodes whose only use is (transitively) the root
+            node = stack.pop()
+            group.append(node)
+            for i in node.inputs:
+                if _fusable(i, fgraph, pattern) and id(i.owner) not in members:
+                    members.add(id(i.owner))
+                    stack.append(i.owner)
+        if len(group) < 2:
+            continue
+        before = len(fgraph)
+        fgraph.replace(root.outputs[0], _build(group, root))
+        report.record("fuse_elemwise", before - len(fgraph))
 
 
 def _build(group, root):
@@ -188,16 +189,19 @@ def _build(group, root):
 
 
 def _toposort_within(root, members):
-    order, done = [], set()
-
-    def visit(node):
+    """The member nodes ``root`` depends on, each after its inputs (iterative: chains of
+    unrolled loops are longer than Python's recursion limit)."""
+    order, done, stack = [], set(), [(root, False)]
+    while stack:
+        node, inputs_done = stack.pop()
         if id(node) in done:
-            return
-        done.add(id(node))
-        for var in node.inputs:
-            if var.owner is not None and id(var.owner) in members:
-                visit(var.owner)
-        order.append(node)
-
-    visit(root)
+            continue
+        if inputs_done:
+            done.add(id(node))
+            order.append(node)
+            continue
+        stack.append((node, True))
+        for var in reversed(node.inputs):
+            if var.owner is not None and id(var.owner) in members and id(var.owner) not in done:
+                stack.append((var.owner, False))
     return order

@@ -12,14 +12,20 @@ def symbolic_shape(var, memo=None) -> tuple:
     only its inputs' shapes (and, for some ops, small index inputs).
     """
     memo = {} if memo is None else memo
-    key = id(var)
-    if key in memo:
-        return memo[key]
-    node = var.owner
-    if node is None:
-        result = tuple(1 if b else shape(var)[i] for i, b in enumerate(var.broadcastable))
-    else:
-        input_shapes = [symbolic_shape(i, memo) for i in node.inputs]
-        result = tuple(node.op.infer_shape(node, input_shapes)[var.index])
-    memo[key] = result
-    return result
+    # iterative, not recursive: the graphs of unrolled loops are deeper than the recursion limit
+    stack = [(var, False)]
+    while stack:
+        v, inputs_done = stack.pop()
+        if id(v) in memo:
+            continue
+        node = v.owner
+        if node is None:
+            memo[id(v)] = tuple(1 if b else shape(v)[i] for i, b in enumerate(v.broadcastable))
+        elif inputs_done:
+            shapes = node.op.infer_shape(node, [memo[id(i)] for i in node.inputs])
+            for out, out_shape in zip(node.outputs, shapes):
+                memo[id(out)] = tuple(out_shape)
+        else:
+            stack.append((v, True))
+            stack.extend((i, False) for i in node.inputs if id(i) not in memo)
+    return memo[id(var)]
