@@ -5,4 +5,5 @@ compiled function that draws advances the state (``function(..., no_default_upda
 does not).
 """
 
+from .mrg import MRG_RandomStreams  # noqa: E402,F401
 from .numpy_streams import RandomStreams  # noqa: E402,F401

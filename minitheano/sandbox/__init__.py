@@ -1,0 +1,1 @@
+"""Theano's ``theano.sandbox`` module paths (re-exports only)."""
