@@ -4,15 +4,20 @@ import minitheano as theano
 import minitheano.tensor as T
 """
 
+# random/ and sandbox.rng_mrg are imported here, as Theano does, so that right after `import
+# minitheano`, theano.shared(numpy.random.RandomState(1)) works (random/ registers it with
+# shared()) and theano.sandbox.rng_mrg is there
 from . import blas_threads as _blas_threads
-from . import gradient, printing, tensor
+from . import gradient, printing, random, sandbox, tensor
 from .compile import Function, In, Mode, Out, Param, function
 from .config import config
 from .gradient import grad
 from .graph import Apply, Constant, Variable
 from .op import Op
+from .sandbox import rng_mrg as _rng_mrg
 from .shared import SharedVariable, shared
 
 __version__ = "0.1.0"
 
+del _rng_mrg  # imported for its binding as sandbox.rng_mrg
 _blas_threads.tune(config.blas_thread_timeout)
