@@ -289,3 +289,18 @@ def test_writing_updates_costs_linear_time():
 
     # 10x the updates: linear is ~10x the time, the former quadratic write was ~100x
     assert per_call(1000) < 35 * per_call(100)
+
+
+def test_the_fast_input_path_checks_what_filter_checks():
+    c = T.dcol("c")
+    f = theano.function([c], c * 2)
+    np.testing.assert_array_equal(f(np.ones((3, 1))), np.full((3, 1), 2.0))  # as is
+    np.testing.assert_array_equal(f([[1.0], [2.0]]), [[2.0], [4.0]])  # converted
+    np.testing.assert_array_equal(f(np.ones((2, 1), "float32")), np.full((2, 1), 2.0))
+    with pytest.raises(TypeError, match="at index 0.*broadcastable dim 1"):
+        f(np.ones((3, 2)))
+    with pytest.raises(TypeError, match="at index 0"):
+        f(np.ones(3))
+    v = T.fvector()
+    with pytest.raises(TypeError, match="at index 0.*int64"):
+        theano.function([v], v * 2)(np.ones(2, "int64"))

@@ -242,13 +242,13 @@ class Function:
         )
         self._n_outputs = len(out_list)
         self._update_value_slots = self.program.output_slots[self._n_outputs :]
-        self._persistent_slots = self.program.persistent_slots
         self.maker = FunctionMaker(fgraph, out_list, updates, self.ins, report, mode)
         self.profile = None
         if spec["profile"] or (spec["profile"] is None and config.profile):
             self.profile = ProfileStats(self.name)
             self.program.profile = self.profile
-        self.return_internal_type = False
+        self._return_internal_type = False
+        self._specialise_call()
         self.compile_time = time.perf_counter() - start
         if self.profile is not None:
             self.profile.compile_time = self.compile_time
@@ -346,43 +346,69 @@ class Function:
         return values
 
     def __call__(self, *args, **kwargs):
-        values = self._bind(args, kwargs)
-        program, xp = self.program, self.backend.xp
+        if kwargs or len(args) != len(self.ins):
+            args = self._bind(args, kwargs)
+        program = self.program
         storage = program.new_storage()
-        downcast = self._spec["allow_input_downcast"]
-        for pos, (i, slot, value) in enumerate(zip(self.ins, program.input_slots, values)):
-            allow = i.allow_downcast if i.allow_downcast is not None else downcast
-            try:
-                arr = i.variable.type.filter(
-                    value, allow_downcast=allow, what=f"input {pos} ({i.name or i.variable})"
-                )
-            except (TypeError, ValueError) as exc:
-                raise TypeError(
-                    f"Bad input argument to function {self.name or ''} at index "
-                    f"{pos} (0-based): {exc}"
-                ) from None
-            storage[slot] = arr if xp is np else xp.asarray(arr)
-        for slot in program.shared_slots:
-            storage[slot] = program.variables[slot]._value
+        for pos, slot, value, accepts in zip(
+            self._positions, program.input_slots, args, self._input_accepts
+        ):
+            storage[slot] = value if accepts(value) else self._convert_input(pos, value)
+        for slot, shared_var in self._shared_inputs:
+            storage[slot] = shared_var._value
         program.run(storage)
         # Nothing is written before every output and update value has been computed. Then no
         # update value and no output may share memory with anything that outlives the call
         # (inputs, shared values, constants) or with each other: such values are copied.
-        taken = {id(_root(storage[s])) for s in self._persistent_slots}
-        new_values = [_unshared(storage[s], taken) for s in self._update_value_slots]
-        # one C-level loop runs no Python bytecode, so no signal handler (KeyboardInterrupt)
-        # can run between two writes: every shared variable gets its new value, or none does
-        list(map(setattr, self.shared_updated, _VALUE_ATTRS, new_values))
-        copy_outputs = xp is np or self.return_internal_type  # to_host copies device arrays
+        taken = set(self._constant_roots)
+        taken.update([id(_root(storage[s])) for s in self._input_and_shared_slots])
+        if self._update_value_slots:
+            new_values = [_unshared(storage[s], taken) for s in self._update_value_slots]
+            # one C-level loop runs no Python bytecode, so no signal handler (such as
+            # KeyboardInterrupt) runs between two writes: every shared variable gets its new
+            # value, or none does
+            list(map(setattr, self.shared_updated, _VALUE_ATTRS, new_values))
         outputs = []
-        for slot, borrow in zip(program.output_slots[: self._n_outputs], self._borrow_outputs):
+        for slot, borrow in self._output_slots_borrow:
             value = storage[slot]
-            if copy_outputs and not borrow:
+            if not borrow:
                 value = _unshared(value, taken)
             outputs.append(value if self.return_internal_type else to_host(value))
         if self._single:
             return outputs[0]
         return outputs
+
+    def _convert_input(self, pos: int, value):
+        """``value`` as an array of input ``pos``'s type on the backend, or a TypeError."""
+        i = self.ins[pos]
+        allow = i.allow_downcast
+        if allow is None:
+            allow = self._spec["allow_input_downcast"]
+        try:
+            arr = i.variable.type.filter(
+                value, allow_downcast=allow, what=f"input {pos} ({i.name or i.variable})"
+            )
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"Bad input argument to function {self.name or ''} at index {pos} (0-based): {exc}"
+            ) from None
+        xp = self.backend.xp
+        return arr if xp is np else xp.asarray(arr)
+
+    def _specialise_call(self) -> None:
+        """Per-function facts ``__call__`` needs, computed once (it runs on every call)."""
+        program = self.program
+        self._positions = range(len(self.ins))
+        self._input_accepts = [_accepts_as_is(i.variable.type, self.backend.xp) for i in self.ins]
+        self._shared_inputs = [(s, program.variables[s]) for s in program.shared_slots]
+        self._input_and_shared_slots = program.input_slots + program.shared_slots
+        self._constant_roots = frozenset(id(_root(v)) for v in program.constants.values())
+        # device outputs are copied to the host anyway, unless the internal type is asked for
+        copy = self.backend.xp is np or self.return_internal_type
+        self._output_slots_borrow = [
+            (slot, borrow or not copy)
+            for slot, borrow in zip(program.output_slots[: self._n_outputs], self._borrow_outputs)
+        ]
 
     # --- pickling and copying ---------------------------------------------------------------
     def __reduce__(self):
@@ -397,11 +423,40 @@ class Function:
         """A new function with the same graph and the same shared variables."""
         return Function(dict(self._spec))
 
+    @property
+    def return_internal_type(self) -> bool:
+        """Return backend (device) arrays instead of NumPy arrays."""
+        return self._return_internal_type
+
+    @return_internal_type.setter
+    def return_internal_type(self, value: bool) -> None:
+        self._return_internal_type = bool(value)
+        self._specialise_call()
+
     def __str__(self) -> str:
         return f"Function({self.name or ''}) compiled as:\n{self.program}"
 
 
 _VALUE_ATTRS = itertools.repeat("_value")
+
+
+def _accepts_as_is(type_, xp):
+    """A test that a call argument can be used unchanged: a NumPy array of exactly the input's
+    dtype, ndim and broadcastable sizes (anything else goes through ``TensorType.filter``)."""
+    if xp is not np:
+        return lambda value: False  # host values are moved to the device by filter's caller
+    dtype, ndim = np.dtype(type_.dtype), type_.ndim
+    ones = [a for a, b in enumerate(type_.broadcastable) if b]
+
+    def accepts(value) -> bool:
+        return (
+            type(value) is np.ndarray
+            and value.dtype == dtype
+            and value.ndim == ndim
+            and all(value.shape[a] == 1 for a in ones)
+        )
+
+    return accepts
 
 
 def _root(value):

@@ -42,6 +42,7 @@ class Program:
     last_shapes: dict = field(default_factory=dict)  # slot -> shape seen at run time
     calls: int = 0
     record_shapes: bool = False  # record shapes on every call, not just the first
+    _template: list | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, order, inputs, shared, outputs, xp) -> "Program":
@@ -89,16 +90,13 @@ class Program:
             )
         return cls(steps, slot_of, variables, constants, input_slots, shared_slots, output_slots)
 
-    @property
-    def persistent_slots(self) -> tuple:
-        """Slots whose values outlive a call: inputs, shared variables and constants."""
-        return self.input_slots + self.shared_slots + tuple(self.constants)
-
     def new_storage(self) -> list:
-        storage = [None] * len(self.variables)
-        for s, value in self.constants.items():
-            storage[s] = value
-        return storage
+        """A fresh list of slots holding the constants (a copy of one template)."""
+        if self._template is None:
+            self._template = [None] * len(self.variables)
+            for s, value in self.constants.items():
+                self._template[s] = value
+        return self._template.copy()
 
     def run(self, storage: list) -> None:
         """Execute every step; a failure is re-raised with the node, its inputs and source line."""
