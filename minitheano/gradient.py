@@ -95,6 +95,11 @@ def grad(
         if not any(id(i) in needs and id(i) not in blocked for i in node.inputs):
             continue
         output_grads = [grads.get(id(o)) for o in node.outputs]
+        if all(g is None or _is_zero(g) for g in output_grads):
+            # a gradient is linear in the output gradients: zeros in, zeros out, so nothing
+            # is added to the inputs' gradients (the gradient of an integer division, or of
+            # 0.0 * L1, would otherwise back-propagate zeros through the whole subgraph)
+            continue
         if any(g is None for g in output_grads):
             from .tensor.basic import zeros_like
 
@@ -133,6 +138,32 @@ def grad(
                 warnings.warn(message, stacklevel=2)
         results.append(_final_grad(w, grads.get(id(w))))
     return results[0] if single else results
+
+
+def _is_zero(var) -> bool:
+    """Whether ``var`` is zeros by construction: a zero constant, zeros broadcast, reshaped,
+    cast, or multiplied by anything."""
+    from .graph import Constant
+    from .tensor.basic import Alloc
+    from .tensor.elemwise import Elemwise
+    from .tensor.shape import DimShuffle
+
+    while True:
+        if isinstance(var, Constant):
+            data = np.asarray(var.data)
+            return data.size > 0 and not np.any(data)
+        node = var.owner
+        if node is None:
+            return False
+        op = node.op
+        if isinstance(op, (Alloc, DimShuffle)) or (
+            isinstance(op, Elemwise) and op.scalar_op in ("cast", "neg")
+        ):
+            var = node.inputs[0]
+        elif isinstance(op, Elemwise) and op.scalar_op == "mul":
+            return any(_is_zero(i) for i in node.inputs)
+        else:
+            return False
 
 
 def _final_grad(w, g):

@@ -117,13 +117,49 @@ return s3""",
         """\
 s0 <- input v : TensorType(float64, vector)
 s1 <- constant [1.0]
-s2 = Shape(s0)
-s3 = Subtensor{0}(s2)  # free s2
-s4 = Alloc(s1, s3)  # free s3
-s5 = Elemwise{sigmoid}(s0)
-s6 = Elemwise{sub}(s1, s5)  # free s5
-s7 = Elemwise{mul}(s4, s6)  # free s4, s6
-return s7""",
+s2 = Elemwise{sigmoid}(s0)
+s3 = Elemwise{sub}(s1, s2)  # free s2
+return s3""",
+    ),
+    "multiply_by_zero": (
+        [x],
+        T.exp(x) * 0 + x,
+        "multiply_by_zero",
+        """\
+s0 <- input x : TensorType(float64, matrix)
+return s0""",
+    ),
+    "simplify_pow": (
+        [x],
+        x**2 + x**1 + x**0.5 + x**-1,
+        "simplify_pow",
+        """\
+s0 <- input x : TensorType(float64, matrix)
+s1 = Elemwise{sqr}(s0)
+s2 = Elemwise{add}(s1, s0)  # free s1
+s3 = Elemwise{sqrt}(s0)
+s4 = Elemwise{add}(s2, s3)  # free s2, s3
+s5 = Elemwise{inv}(s0)
+s6 = Elemwise{add}(s4, s5)  # free s4, s5
+return s6""",
+    ),
+    "square_of_product": (
+        [x],
+        x * x,
+        "square_of_product",
+        """\
+s0 <- input x : TensorType(float64, matrix)
+s1 = Elemwise{sqr}(s0)
+return s1""",
+    ),
+    "remove_alloc_in_elemwise": (
+        [x],
+        T.grad(T.sum(T.exp(x)), x),
+        "remove_alloc_in_elemwise",
+        """\
+s0 <- input x : TensorType(float64, matrix)
+s1 = Elemwise{exp}(s0)
+return s1""",
     ),
     "shape_from_inputs": (
         [x],
@@ -217,3 +253,25 @@ def test_fast_compile_runs_merge_only_and_the_report_lists_rewrites():
     assert list(f.maker.rewrite_report.fired) == ["merge"]
     text = str(theano.function([x], T.neg(-x) * 1).maker.rewrite_report)
     assert "remove_double_negation" in text and "nodes ->" in text
+
+
+def test_zero_gradients_are_not_back_propagated():
+    # cA.py's L_jacob: the gradient of an integer division is zero, so the (large) subgraph
+    # below it gets no gradient computation at all; likewise for 0.0 * L1
+    w = T.dmatrix("w")
+    big = T.sum(T.exp(w[:, :, None] * w[:, None, :]))
+    cost = T.sum(w**2) + big // 10 + 0.0 * T.sum(abs(w))
+    g = T.grad(cost, w)
+    nodes = theano.graph.toposort([g])
+    assert all(o.ndim < 3 for n in nodes for o in n.outputs)  # nothing of `big` is left
+    assert not any(str(n.op) in ("Elemwise{sgn}", "Elemwise{abs}") for n in nodes)
+    f = theano.function([w], g)
+    value = np.random.RandomState(0).rand(3, 3)
+    np.testing.assert_allclose(f(value), 2 * value)
+
+
+def test_sum_of_a_product_with_zero_is_never_computed():
+    w = T.dmatrix("w")
+    f = theano.function([w], T.sum(w**2) + 0.0 * T.sum(abs(w)))
+    assert "abs" not in str(f.program)
+    np.testing.assert_allclose(f(np.ones((2, 3))), 6.0)

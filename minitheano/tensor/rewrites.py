@@ -10,6 +10,7 @@ import numpy as np
 
 from ..compile.rewrite import Pass, merge
 from ..graph import Constant
+from . import algebra
 from .elemwise import Elemwise
 from .shape import DimShuffle, Reshape
 from .subtensor import Subtensor
@@ -233,6 +234,7 @@ CANONICALIZE = (
     cancel_division,
     shape_from_inputs,
     index_make_vector,
+    *algebra.RULES,
 )
 
 
