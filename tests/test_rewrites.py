@@ -239,6 +239,15 @@ def test_fusion_keeps_the_broadcast_check():
         np.testing.assert_allclose(f(np.ones((3, 4)), np.ones((3, 4))), np.tanh(2.0))
 
 
+def test_fused_chain_reuses_a_dead_buffer_that_is_not_first_in_line():
+    # the bool buffer of eq dies first; taking the float one after it by list.remove compared
+    # the arrays with == ("truth value of an array ... is ambiguous")
+    f = theano.function([x, y], T.cos(y * T.eq(x, y) + T.sin(x)) * x)
+    assert "FusedElemwise" in str(f.program)
+    a, b = np.arange(6.0).reshape(2, 3), np.array([[0.0, 5, 2], [3, 1, 5]])
+    np.testing.assert_allclose(f(a, b), np.cos(b * (a == b) + np.sin(a)) * a, rtol=1e-15)
+
+
 def test_fusion_keeps_channels_last_memory_layout():
     t = T.dtensor4()
     f = theano.function([t], T.tanh(t * 2 + 1))
