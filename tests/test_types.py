@@ -82,6 +82,37 @@ def test_mixed_dtypes_upcast_like_numpy():
     assert T.lt(T.fvector(), 0).dtype == "bool"
 
 
+@pytest.mark.parametrize(
+    "dtype, out_dtype",
+    [("bool", "float32"), ("int8", "float32"), ("uint8", "float32"), ("int16", "float32")]
+    + [("int32", "float64"), ("int64", "float64"), ("float32", "float32")],
+)
+def test_floor_and_ceil_of_integers_are_floats_as_in_theano(dtype, out_dtype):
+    x = T.vector(dtype=dtype)
+    values = np.array([1, 0, 1] if dtype == "bool" else [5, 0, 7], dtype)
+    for fn in (T.floor, T.ceil):
+        assert fn(x).dtype == out_dtype
+        out = theano.function([x], fn(x))(values)
+        assert out.dtype == out_dtype
+        np.testing.assert_array_equal(out, values.astype(out_dtype))
+
+
+def test_pow_of_bools_is_int8_as_in_theano():
+    a, b = T.vector(dtype="bool"), T.vector(dtype="bool")
+    assert (a**b).dtype == "int8" and (a ** T.bvector()).dtype == "int8"
+    out = theano.function([a, b], a**b)([True, False, False], [True, True, False])
+    assert out.dtype == "int8"
+    np.testing.assert_array_equal(out, [1, 0, 1])
+
+
+def test_subtraction_negation_and_sign_of_bools_are_refused_when_built():
+    a = T.vector(dtype="bool")
+    for build in (lambda: a - a, lambda: -a, lambda: T.sgn(a)):
+        with pytest.raises(TypeError, match=r"not defined for bool inputs.*T\.xor"):
+            build()
+    assert (a - T.bvector()).dtype == "int8" and (-T.bvector()).dtype == "int8"
+
+
 def test_sgd_update_stays_float32():
     theano.config.floatX = "float32"
     W = theano.shared(np.zeros((3, 2), dtype="float32"))

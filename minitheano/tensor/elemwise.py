@@ -32,7 +32,7 @@ class ScalarOp:
     name: str
     nin: int
     impl: Callable  # impl(xp, *arrays) -> array
-    dtype_rule: str  # upcast | float | bool | same | true_div | switch
+    dtype_rule: str  # upcast | nobool | min8 | float | bool | true_div | switch | bitwise | cast
     grad: Callable | None  # grad(inputs, output, gz) -> list of full-shape gradients (or None)
     symbol: str | None = None  # infix symbol for pp
 
@@ -88,7 +88,9 @@ def _out_dtype(rule: str, dtypes: list[str], cast_dtype: str | None) -> str:
         return config.floatX if all(d in DISCRETE_DTYPES for d in dtypes) else upcast(*dtypes)
     if rule == "switch":
         return upcast(*dtypes[1:])
-    return upcast(*dtypes)  # upcast, same, bitwise
+    if rule == "min8" and upcast(*dtypes) == "bool":  # Theano's pow of bools is int8
+        return "int8"
+    return upcast(*dtypes)  # upcast, nobool, bitwise
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,12 @@ class Elemwise(Op):
             raise TypeError(
                 f"{self}: needs integer or bool inputs, got "
                 f"{', '.join(str(x.type) for x in inputs)}"
+            )
+        if spec.dtype_rule == "nobool" and all(x.dtype == "bool" for x in inputs):
+            raise TypeError(
+                f"{self}: not defined for bool inputs (got "
+                f"{', '.join(str(x.type) for x in inputs)}); cast them to an integer dtype "
+                f"first, or use the logical ops (T.xor, T.invert)"
             )
         ndim = max(x.ndim for x in inputs)
         dtype = _out_dtype(spec.dtype_rule, [x.dtype for x in inputs], self.dtype)
@@ -177,7 +185,7 @@ class Elemwise(Op):
         ]
 
 
-_ARITHMETIC = ("upcast", "float", "true_div")
+_ARITHMETIC = ("upcast", "nobool", "min8", "float", "true_div")
 
 
 def _pad_left(x, ndim, dtype):

@@ -39,7 +39,7 @@ def _round_half_away(xp, x):
 
 _register("add", 2, lambda xp, a, b: xp.add(a, b), "upcast", lambda i, o, gz: [gz, gz], "+")
 _register(
-    "sub", 2, lambda xp, a, b: xp.subtract(a, b), "upcast", lambda i, o, gz: [gz, E.neg(gz)], "-"
+    "sub", 2, lambda xp, a, b: xp.subtract(a, b), "nobool", lambda i, o, gz: [gz, E.neg(gz)], "-"
 )
 _register(
     "mul",
@@ -70,7 +70,7 @@ _register(
     "pow",
     2,
     lambda xp, a, b: xp.power(a, b),
-    "upcast",
+    "min8",
     lambda i, o, gz: [
         E.mul(gz, E.mul(i[1], E.pow(i[0], E.sub(i[1], const_like(1, i[1]))))),
         E.mul(gz, E.mul(o, E.log(i[0]))),
@@ -91,9 +91,9 @@ _register(
     "upcast",
     lambda i, o, gz: [E.mul(gz, E.eq(o, i[0])), E.mul(gz, E.eq(o, i[1]))],
 )
-_register("neg", 1, lambda xp, a: xp.negative(a), "upcast", lambda i, o, gz: [E.neg(gz)], "-")
+_register("neg", 1, lambda xp, a: xp.negative(a), "nobool", lambda i, o, gz: [E.neg(gz)], "-")
 _register("abs", 1, lambda xp, a: xp.abs(a), "upcast", lambda i, o, gz: [E.mul(gz, E.sgn(i[0]))])
-_register("sgn", 1, lambda xp, a: xp.sign(a), "upcast", _zero_grads)
+_register("sgn", 1, lambda xp, a: xp.sign(a), "nobool", _zero_grads)
 _register("exp", 1, lambda xp, a: xp.exp(a), "float", lambda i, o, gz: [E.mul(gz, o)])
 _register(
     "expm1",
@@ -204,8 +204,9 @@ _register(
     lambda i, o, gz: [E.mul(E.mul(gz, o), E.sub(const_like(1, o), o))],
 )
 _register("softplus", 1, _softplus_impl, "float", lambda i, o, gz: [E.mul(gz, E.sigmoid(i[0]))])
-_register("floor", 1, lambda xp, a: xp.floor(a), "upcast", _zero_grads)
-_register("ceil", 1, lambda xp, a: xp.ceil(a), "upcast", _zero_grads)
+# floor and ceil of integers are floats in Theano 1.0 (int8 -> float32, int32 -> float64)
+_register("floor", 1, lambda xp, a: xp.floor(a), "float", _zero_grads)
+_register("ceil", 1, lambda xp, a: xp.ceil(a), "float", _zero_grads)
 _register("round_half_to_even", 1, lambda xp, a: xp.round(a), "upcast", _zero_grads)
 _register("round_half_away_from_zero", 1, _round_half_away, "upcast", _zero_grads)
 _register("cast", 1, lambda xp, a: a, "cast", lambda i, o, gz: [gz])
