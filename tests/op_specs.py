@@ -562,4 +562,10 @@ SPECS = [
         [u(3, 5), pos(3, 5) / 2],
         lambda z, t: -(t * np.log(_sigmoid(z)) + (1 - t) * np.log(1 - _sigmoid(z))),
     ),
+    OpSpec(  # Theano's order when the bounds cross: below min gives min (np.clip gives max)
+        "clip_crossed_bounds",
+        T.clip,
+        [u(3, 5), u(3, 5) * 0.5, u(3, 5) * 0.5],
+        lambda a, lo, hi: np.where(a < lo, lo, np.where(a > hi, hi, a)),
+    ),
 ]

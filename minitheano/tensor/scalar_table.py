@@ -239,11 +239,13 @@ _register(
 _register(
     "clip",
     3,
-    lambda xp, x, lo, hi: xp.minimum(xp.maximum(x, lo), hi),
+    # Theano's order: below min gives min, else above max gives max (np.clip gives max when
+    # the bounds cross)
+    lambda xp, x, lo, hi: xp.where(x < lo, lo, xp.where(x > hi, hi, x)),
     "upcast",
     lambda i, o, gz: [
         E.mul(gz, E.and_(E.ge(i[0], i[1]), E.le(i[0], i[2]))),
         E.mul(gz, E.lt(i[0], i[1])),
-        E.mul(gz, E.gt(i[0], i[2])),
+        E.mul(gz, E.and_(E.gt(i[0], i[2]), E.ge(i[0], i[1]))),
     ],
 )
