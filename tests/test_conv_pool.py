@@ -371,6 +371,23 @@ def test_pool_arguments_follow_theano():
     assert legacy.owner.op == a.owner.op
 
 
+@pytest.mark.parametrize("mode", ["max", "sum", "average_inc_pad", "average_exc_pad"])
+def test_pool_window_larger_than_the_padded_input_gives_an_empty_output(mode):
+    # Theano: max(0, (size + 2 * pad - ws) // stride + 1) positions; this crashed (a negative
+    # size, or a view whose negative stop wrapped around)
+    xs = T.dtensor4()
+    for ws, stride, pad, shape, expected in [
+        ((1, 3), (1, 2), (0, 0), (2, 3, 4, 2), (2, 3, 4, 0)),
+        ((3, 3), (1, 1), (0, 0), (2, 3, 1, 1), (2, 3, 0, 0)),
+        ((3, 3), (2, 2), (1, 0), (1, 1, 1, 2), (1, 1, 1, 0)),
+    ]:
+        out = pool.pool_2d(xs, ws=ws, stride=stride, pad=pad, ignore_border=True, mode=mode)
+        f = theano.function([xs], [out, out.shape, T.grad(T.sum(out), xs)])
+        value, out_shape, grad = f(np.random.RandomState(0).rand(*shape))
+        assert value.shape == tuple(out_shape) == expected
+        np.testing.assert_array_equal(grad, np.zeros(shape))
+
+
 def test_pool_inferred_shape():
     xs = T.dtensor4()
     for args in [

@@ -36,7 +36,8 @@ def pad_last2(xp, x, pads, value=0):
 def shifted_view(x, i, j, oh, ow, stride):
     """The view of ``x`` that window offset ``(i, j)`` sees at every output position."""
     sh, sw = stride
-    return x[..., i : i + sh * (oh - 1) + 1 : sh, j : j + sw * (ow - 1) + 1 : sw]
+    # stops past the last window, never negative (an empty output must give an empty view)
+    return x[..., i : i + sh * oh : sh, j : j + sw * ow : sw]
 
 
 def channels_last(x) -> bool:

@@ -23,11 +23,13 @@ MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
 
 def pool_out_size(size, ws, st, pad, ignore_border):
     """Theano's output length along one axis (ints or symbolic scalars)."""
-    if ignore_border:
-        return out_size(size, ws, st, pad, pad)
+    from ..elemwise import maximum
+
+    if ignore_border:  # a window larger than the padded input: no output, as in Theano
+        n = out_size(size, ws, st, pad, pad)
+        return max(0, n) if isinstance(n, int) else maximum(0, n)
     if st >= ws:
         return (size - 1) // st + 1
-    from ..elemwise import maximum
 
     steps = (size - 1 - ws + st) // st  # strides after the first window to reach the end
     return (max(0, steps) if isinstance(size, int) else maximum(0, steps)) + 1
