@@ -1,17 +1,18 @@
 """Draw the tutorial LeNet's training function: the pictures in docs/visualization.md.
 
-Writes, into OUT (default docs/img): the compiled graph (SVG), the before/after-rewrites view
-(SVG), the profile overlay (SVG), the offline HTML viewer (lenet_viewer.html), the profile
-summary (lenet_profile.txt), and, if Chromium is installed, a screenshot of the viewer.
+Writes, into ``--out`` (default ``out/``): the compiled graph (SVG), the before/after-rewrites
+view (SVG), the profile overlay (SVG), the offline HTML viewer (lenet_viewer.html, with its
+``js/`` folder), the profile summary (lenet_profile.txt), and, if Chromium is installed, a
+screenshot of the viewer (lenet_viewer.png). The documentation's pictures are made with
+``--out docs/img``.
 
-    python examples/lenet_gallery.py [OUT]
+    python examples/lenet_gallery.py [--out DIR]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import shutil
-import subprocess
 import sys
 
 import numpy as np
@@ -23,6 +24,7 @@ from minitheano.viz import compare_rewrites
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import convolutional_mlp  # noqa: E402
+import headless_chromium  # noqa: E402
 
 
 def build_train_model(profile):
@@ -42,7 +44,10 @@ def build_train_model(profile):
     )
 
 
-def main(out="docs/img"):
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="out", help="folder for the pictures (default: out)")
+    out = parser.parse_args(argv).out
     os.makedirs(out, exist_ok=True)
     rng = np.random.RandomState(0)
     batch = (rng.rand(500, 784).astype("float32"), rng.randint(0, 10, 500).astype("int32"))
@@ -57,28 +62,14 @@ def main(out="docs/img"):
     with open(os.path.join(out, "lenet_profile.txt"), "w") as f:
         profiled.profile.summary(file=f, n_apply_to_print=15)
     page = d3viz(profiled, os.path.join(out, "lenet_viewer.html"), title="LeNet train_model")
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser:
-        subprocess.run(
-            [
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--no-first-run",
-                "--user-data-dir=/tmp/minitheano-chromium",
-                "--window-size=1400,900",
-                f"--screenshot={os.path.join(out, 'lenet_viewer.png')}",
-                f"file://{os.path.abspath(page)}",
-            ],
-            capture_output=True,
-            timeout=120,
-        )
+    if headless_chromium.find_chromium():
+        shot = os.path.join(out, "lenet_viewer.png")
+        result = headless_chromium.load_page(page, screenshot=shot, width=1400, height=900)
+        print(f"viewer: {result.status}, {result.dataset.get('nodes')} nodes drawn -> {shot}")
     report = plain.maker.rewrite_report
     print(f"train_model: {report.nodes_before} nodes as written, {report.nodes_after} compiled")
     print(report)
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    main()

@@ -1,113 +1,106 @@
-"""``d3viz``: an offline, interactive HTML view of a graph (Theano's ``theano.d3viz`` name).
+"""``d3viz``: an interactive HTML view of a graph that works offline (Theano's ``theano.d3viz``).
 
-Graphviz lays the graph out as SVG; the page inlines that SVG, a table of node details and a
-small script: drag to pan, wheel to zoom, click a node for its op, type, shape and source line,
-click a group's label to collapse or expand it. The page references nothing outside itself.
+The page holds the graph's model (``minitheano.viz.graph_model``) and lays it out in the
+browser with Viz.js, Graphviz compiled to WebAssembly, vendored in ``vendor/`` with its
+licences: no Graphviz installation and no network are needed. Drag or scroll to move,
+Ctrl+wheel to zoom, search nodes by name, click a node for its op, type, shape, source line and
+time, click a group (a layer, an inner graph) to collapse it.
+
+    from minitheano.d3viz import d3viz
+    d3viz(f, "out/graph.html")      # writes out/graph.html and out/js/viz-global.js
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
+import pathlib
 import re
 
-from ..viz.dot import DotOptions, graph_to_dot
-from ..viz.render import render, write_atomically
+from ..viz.dot import graph_to_dot
+from ..viz.model import DotOptions, graph_model
+from ..viz.render import write_atomically
 
-_SCRIPT = r"""
-(function () {
-  "use strict";
-  var body = document.body;
-  window.addEventListener("error", function (e) { body.dataset.status = "error: " + e.message; });
-  var meta = JSON.parse(document.getElementById("meta").textContent);
-  var svg = document.querySelector("#canvas svg");
-  var info = document.getElementById("info");
-  var view = {x: 0, y: 0, k: 1};
-  var root = svg.querySelector("g");
-  svg.removeAttribute("width"); svg.removeAttribute("height");
-  function apply() {
-    root.setAttribute("transform", "translate(" + view.x + "," + view.y + ") scale(" +
-                      view.k + ") " +
-                      root.dataset.base);
-  }
-  root.dataset.base = root.getAttribute("transform") || "";
-  var drag = null;
-  svg.addEventListener("mousedown", function (e) {
-    drag = {x: e.clientX - view.x, y: e.clientY - view.y};
-  });
-  window.addEventListener("mouseup", function () { drag = null; });
-  window.addEventListener("mousemove", function (e) {
-    if (drag) { view.x = e.clientX - drag.x; view.y = e.clientY - drag.y; apply(); }
-  });
-  svg.addEventListener("wheel", function (e) {
-    e.preventDefault();
-    view.k *= e.deltaY < 0 ? 1.15 : 1 / 1.15; apply();
-  }, {passive: false});
-  function show(id) {
-    var m = meta[id]; if (!m) { return; }
-    var rows = Object.keys(m).filter(function (k) { return m[k] !== null; }).map(function (k) {
-      return "<tr><th>" + k + "</th><td>" + String(m[k]).replace(/</g, "&lt;") + "</td></tr>";
-    });
-    info.innerHTML = "<table>" + rows.join("") + "</table>";
-  }
-  var nodes = svg.querySelectorAll("g.node");
-  nodes.forEach(function (g) {
-    g.style.cursor = "pointer";
-    g.addEventListener("click", function (e) { e.stopPropagation(); show(g.id); });
-  });
-  svg.querySelectorAll("g.cluster").forEach(function (c) {
-    var name = c.id.replace(/^cluster_/, "");
-    c.style.cursor = "pointer";
-    c.addEventListener("click", function () {
-      var hidden = c.classList.toggle("collapsed");
-      nodes.forEach(function (g) {
-        if (meta[g.id] && meta[g.id].group === name) { g.style.display = hidden ? "none" : ""; }
-      });
-    });
-  });
-  body.dataset.nodes = String(nodes.length);
-  if (!body.dataset.status) { body.dataset.status = "ok"; }
-})();
-"""
-
-_STYLE = """
-body { margin: 0; font-family: Helvetica, Arial, sans-serif; display: flex; height: 100vh; }
-#canvas { flex: 1; overflow: hidden; background: #fafafa; }
-#canvas svg { width: 100%; height: 100%; }
-#side { width: 320px; padding: 12px; border-left: 1px solid #ccc; overflow: auto;
-        font-size: 13px; }
-#side th { text-align: left; padding-right: 8px; vertical-align: top; }
-g.cluster.collapsed polygon, g.cluster.collapsed path { fill: #ddd; }
-"""
+VIZ_JS_VERSION = "3.31.0"  # @viz-js/viz; see vendor/README.md
+_HERE = os.path.dirname(os.path.abspath(__file__))
+VIZ_JS = os.path.join(_HERE, "vendor", "viz-global.js")
+DEPS_FOLDER = "js"  # copy_deps=True puts viz-global.js in this folder beside the page
 
 
-def d3viz_html(fct, title: str = "minitheano graph") -> str:
-    """The self-contained HTML page for a compiled function or variables."""
-    meta: dict = {}
-    dot_text = graph_to_dot(fct, DotOptions(), meta=meta)
-    svg = render(dot_text, format="svg").decode("utf-8")
-    svg = svg[svg.index("<svg") :]  # drop the XML prologue and DOCTYPE (no external DTD)
-    svg = re.sub(r"xmlns:xlink=\"[^\"]*\"", "", svg)
-    n_nodes = sum(1 for m in meta.values() if m["kind"] == "apply")
-    meta_json = json.dumps(meta).replace("</", "<\\/")  # cannot close the script tag
-    return f"""<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>{_STYLE}</style></head>
-<body>
-<div id="canvas">{svg}</div>
-<div id="side"><h3>{html.escape(title)}</h3>
-<p>{n_nodes} apply nodes. Drag to pan, scroll to zoom, click a node for details, click a
-group to collapse it.</p><div id="info"></div></div>
-<script type="application/json" id="meta">{meta_json}</script>
-<script>{_SCRIPT}</script>
-</body></html>
-"""
+def _asset(name: str) -> str:
+    with open(os.path.join(_HERE, name), encoding="utf-8") as f:
+        return f.read()
 
 
-def d3viz(fct, outfile: str, title: str | None = None) -> str:
-    """Write an offline, interactive HTML view of ``fct`` (a function or variables) to
-    ``outfile``; returns the path."""
-    # render first: a failure must not leave an empty or partial page behind
-    page = d3viz_html(fct, title or "minitheano graph")
+def viewer_page(fct, title: str, viz_js_src: str, compact: bool = True) -> str:
+    """The viewer's HTML for ``fct``, loading Viz.js from ``viz_js_src`` (a URL)."""
+    from .. import __version__
+
+    model = graph_model(fct, DotOptions(compact=compact, light=True))
+    n_apply = sum(1 for n in model.nodes if n["kind"] == "apply")
+    summary = f"{n_apply} apply nodes, {len(model.nodes) - n_apply} variables."
+    if model.profiled:
+        summary += " Times from the function's profile."
+    values = {
+        "VERSION": __version__,
+        "TITLE": html.escape(title),
+        "STYLE": _asset("viewer.css"),
+        "SUMMARY": html.escape(summary),
+        # '<' escaped so that no name in the graph can close the script element
+        "MODEL": json.dumps(model.to_json()).replace("<", "\\u003c"),
+        "VIZ_JS": html.escape(viz_js_src, quote=True),
+        "SCRIPT": _asset("viewer.js"),
+    }
+    return re.sub(r"%%(\w+)%%", lambda m: values[m.group(1)], _asset("viewer.html"))
+
+
+def _copy_viz_js(folder: str) -> None:
+    target = os.path.join(folder, DEPS_FOLDER, "viz-global.js")
+    with open(VIZ_JS, "rb") as f:
+        data = f.read()
+    if os.path.isfile(target):
+        with open(target, "rb") as f:
+            if f.read() == data:
+                return
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    write_atomically(target, data)
+
+
+def d3viz(
+    fct,
+    outfile: str,
+    copy_deps: bool = True,
+    *,
+    match_version: bool = False,
+    title: str | None = None,
+    compact: bool = True,
+) -> str:
+    """Write an interactive HTML view of ``fct`` (a function or variables) to ``outfile``.
+
+    ``copy_deps=True`` copies the viewer's Graphviz (``viz-global.js``, 1.3 MB) into a ``js``
+    folder beside the page, so the folder can be moved or shared as a whole; ``False`` makes
+    the page load it from the installed package. ``match_version`` is accepted for
+    compatibility and changes nothing. Returns ``outfile``.
+
+    >>> d3viz(f, "out/graph.html")  # doctest: +SKIP
+    """
+    del match_version
+    folder = os.path.dirname(os.path.abspath(outfile))
+    if copy_deps:
+        src = f"{DEPS_FOLDER}/viz-global.js"
+    else:
+        src = pathlib.Path(VIZ_JS).as_uri()
+    # build the page first: a failure must not leave an empty or partial page behind
+    page = viewer_page(fct, title or "minitheano graph", src, compact=compact)
+    os.makedirs(folder, exist_ok=True)
+    if copy_deps:
+        _copy_viz_js(folder)
     write_atomically(outfile, page.encode("utf-8"))
     return outfile
+
+
+def d3write(fct, path: str) -> str:
+    """Write the DOT text of ``fct`` to ``path`` (Theano's ``d3write``); returns ``path``."""
+    write_atomically(path, graph_to_dot(fct).encode("utf-8"))
+    return path
