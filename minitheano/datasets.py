@@ -1,7 +1,9 @@
 """MNIST loaders: the deeplearning.net tutorial's ``mnist.pkl.gz`` and the four IDX files.
 
 The path comes from an argument or the ``MINITHEANO_DATA`` environment variable (a folder
-holding the files, or the path of ``mnist.pkl.gz`` itself). Nothing is downloaded unless asked.
+holding the files, or the path of ``mnist.pkl.gz`` itself). When the files are nowhere to be
+found, ``load_mnist`` downloads the tutorial's ``mnist.pkl.gz`` (16 MB) into the data folder:
+``$MINITHEANO_DATA``, else ``~/.cache/minitheano`` (see ``download_mnist``).
 
 Files are read defensively, as they may come from anywhere: the pickle may only hold numeric
 NumPy arrays in tuples and lists, and no file may inflate past ``MAX_BYTES`` (an IDX file past
@@ -12,10 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import hashlib
 import math
 import os
 import pickle
 import struct
+import sys
+import tempfile
+import urllib.error
 import urllib.request
 import zlib
 
@@ -24,6 +30,7 @@ import numpy as np
 DATA_ENV = "MINITHEANO_DATA"
 PICKLE_NAME = "mnist.pkl.gz"
 PICKLE_URL = "http://www.iro.umontreal.ca/~lisa/deep/data/mnist/mnist.pkl.gz"
+PICKLE_MD5 = "a02cd19f81d51c426d7ca14024243ce9"  # the tutorial's file, as published
 IDX_FILES = {
     "train_images": "train-images-idx3-ubyte.gz",
     "train_labels": "train-labels-idx1-ubyte.gz",
@@ -39,9 +46,19 @@ class DatasetNotFoundError(FileNotFoundError):
     """The dataset file is not where we looked; the message says where and how to get it."""
 
 
+def data_home() -> str:
+    """The folder downloads go to: ``$MINITHEANO_DATA``, else ``~/.cache/minitheano``."""
+    folder = os.environ.get(DATA_ENV)
+    if not folder:
+        return os.path.join(os.path.expanduser("~"), ".cache", "minitheano")
+    if os.path.basename(folder) == PICKLE_NAME:  # the variable names the file itself
+        return os.path.dirname(folder) or "."
+    return folder
+
+
 def _candidates(name: str, path: str | None) -> list[str]:
     places = []
-    for base in [path, os.environ.get(DATA_ENV)]:
+    for base in [path, os.environ.get(DATA_ENV) or data_home()]:
         if not base:
             continue
         if os.path.basename(base) == name or (os.path.isfile(base) and name == PICKLE_NAME):
@@ -61,8 +78,8 @@ def find_file(name: str, path: str | None = None) -> str:
             return place
     raise DatasetNotFoundError(
         f"{name} not found; looked in: {', '.join(places)}. Set {DATA_ENV} to the folder that "
-        f"holds it (or pass its path), or call minitheano.datasets.download_mnist(folder) to "
-        f"fetch the tutorial's copy from {PICKLE_URL}"
+        f"holds it (or pass its path), or call minitheano.datasets.download_mnist() to "
+        f"fetch the tutorial's copy from {PICKLE_URL} into {data_home()}"
     )
 
 
@@ -220,20 +237,87 @@ def load_mnist_idx(path: str | None = None, n_valid: int = 10000):
     return ((train_x[:n], train_y[:n]), (train_x[n:], train_y[n:]), (test_x, test_y))
 
 
-def load_mnist(path: str | None = None):
-    """The tutorial's splits: from ``mnist.pkl.gz`` if found, else from the IDX files."""
+def load_mnist(path: str | None = None, download: bool = True):
+    """The tutorial's splits: from ``mnist.pkl.gz`` if found, else from the IDX files; if
+    neither is found and ``download``, fetch ``mnist.pkl.gz`` first (``download_mnist``) into
+    ``path`` when it is a folder, else into ``data_home()``."""
     try:
         return load_mnist_pickle(path)
     except DatasetNotFoundError as pickle_missing:
         try:
             return load_mnist_idx(path)
         except DatasetNotFoundError:
-            raise pickle_missing from None
+            if not download:
+                raise pickle_missing from None
+    folder = path if path and os.path.isdir(path) else None
+    return load_mnist_pickle(download_mnist(folder))
 
 
-def download_mnist(folder: str = ".") -> str:
-    """Fetch the tutorial's ``mnist.pkl.gz`` into ``folder``; return its path."""
-    os.makedirs(folder, exist_ok=True)
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+
+def _progress_bar(total: int | None, name: str):
+    """A tqdm bar on stderr when tqdm is installed, else a stand-in that says nothing."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return contextlib.nullcontext(_NoBar())
+    return tqdm(total=total, unit="B", unit_scale=True, desc=name, file=sys.stderr, leave=False)
+
+
+def _fetch(url: str, file, name: str) -> str:
+    """Copy ``url`` into the open binary ``file``; return the md5 of what was written."""
+    digest = hashlib.md5(usedforsecurity=False)  # an integrity check, as published: not a MAC
+    with urllib.request.urlopen(url, timeout=60) as response:
+        total = int(response.headers.get("Content-Length") or 0) or None
+        received = 0
+        with _progress_bar(total, name) as bar:
+            while chunk := response.read(1 << 16):
+                file.write(chunk)
+                digest.update(chunk)
+                received += len(chunk)
+                bar.update(len(chunk))
+    if total is not None and received != total:
+        raise ValueError(f"{url}: download cut short ({received} of {total} bytes)")
+    return digest.hexdigest()
+
+
+def download_mnist(folder: str | None = None) -> str:
+    """Fetch the tutorial's ``mnist.pkl.gz`` into ``folder`` (default ``data_home()``), check
+    its md5 and return its path.
+
+    The bytes go to a temporary file in ``folder`` that replaces ``mnist.pkl.gz`` only once
+    complete and verified: a cut or corrupt download is deleted, never used.
+    """
+    folder = folder or data_home()
     target = os.path.join(folder, PICKLE_NAME)
-    urllib.request.urlretrieve(PICKLE_URL, target)
+    print(f"downloading {PICKLE_URL} into {folder}", file=sys.stderr)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        part = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{PICKLE_NAME}.", delete=False)
+    except OSError as exc:
+        raise DatasetNotFoundError(
+            f"cannot write the MNIST download into {folder} ({exc}); set {DATA_ENV} to a "
+            f"folder you can write, or that holds {PICKLE_NAME}"
+        ) from None
+    try:
+        with part:
+            md5 = _fetch(PICKLE_URL, part, PICKLE_NAME)
+        if md5 != PICKLE_MD5:
+            raise ValueError(
+                f"{PICKLE_URL}: the download's md5 is {md5}, not the published {PICKLE_MD5}; "
+                f"it was deleted"
+            )
+        os.replace(part.name, target)
+    except (urllib.error.URLError, OSError) as exc:
+        raise DatasetNotFoundError(
+            f"MNIST is not on this machine and downloading {PICKLE_URL} into {folder} failed "
+            f"({exc}). Offline, copy {PICKLE_NAME} (or the four IDX files) into a folder and "
+            f"set {DATA_ENV} to it"
+        ) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(part.name)
     return target

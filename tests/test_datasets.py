@@ -1,6 +1,8 @@
 """The MNIST loaders: both formats agree, tampered pickles are refused, errors say where."""
 
 import gzip
+import hashlib
+import io
 import os
 import pickle
 import struct
@@ -64,15 +66,92 @@ def test_small_pickle_round_trip(tmp_path):
     np.testing.assert_array_equal(loaded[1][0], data[1][0])
 
 
-def test_download_mnist_fetches_the_file(tmp_path, monkeypatch):
-    source = tmp_path / "source.pkl.gz"
-    data = tuple((np.zeros((2, 784), dtype="float32"), np.arange(2)) for _ in range(3))
+def _published(tmp_path, monkeypatch, data=None):
+    """A small mnist.pkl.gz served at a file:// URL as the published file (URL and md5)."""
+    source = tmp_path / "server" / "mnist.pkl.gz"
+    source.parent.mkdir()
+    data = data or tuple((np.zeros((2, 784), dtype="float32"), np.arange(2)) for _ in range(3))
     with gzip.open(source, "wb") as f:
         pickle.dump(data, f, protocol=2)
     monkeypatch.setattr(datasets, "PICKLE_URL", source.as_uri())  # no network in tests
+    monkeypatch.setattr(datasets, "PICKLE_MD5", hashlib.md5(source.read_bytes()).hexdigest())
+    monkeypatch.chdir(tmp_path)
+    return source
+
+
+def test_download_mnist_fetches_the_file(tmp_path, monkeypatch):
+    _published(tmp_path, monkeypatch)
     path = datasets.download_mnist(str(tmp_path / "data"))
-    assert path.endswith("mnist.pkl.gz")
+    assert path == str(tmp_path / "data" / "mnist.pkl.gz")
     assert datasets.load_mnist(str(tmp_path / "data"))[2][1].tolist() == [0, 1]
+    assert os.listdir(tmp_path / "data") == ["mnist.pkl.gz"]  # no temporary left
+
+
+def test_load_mnist_downloads_into_the_data_folder_once(tmp_path, monkeypatch):
+    source = _published(tmp_path, monkeypatch)
+    monkeypatch.setenv(datasets.DATA_ENV, str(tmp_path / "cache"))
+    assert datasets.load_mnist()[0][1].tolist() == [0, 1]
+    assert os.listdir(tmp_path / "cache") == ["mnist.pkl.gz"]
+    source.unlink()  # the next load finds the downloaded copy
+    assert datasets.load_mnist()[1][1].tolist() == [0, 1]
+
+
+def test_without_the_variable_downloads_go_to_the_user_cache(tmp_path, monkeypatch):
+    _published(tmp_path, monkeypatch)
+    monkeypatch.delenv(datasets.DATA_ENV, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    datasets.load_mnist()
+    assert (tmp_path / "home" / ".cache" / "minitheano" / "mnist.pkl.gz").is_file()
+
+
+def test_a_corrupt_download_is_deleted_not_used(tmp_path, monkeypatch):
+    _published(tmp_path, monkeypatch)
+    monkeypatch.setattr(datasets, "PICKLE_MD5", "0" * 32)
+    monkeypatch.setenv(datasets.DATA_ENV, str(tmp_path / "cache"))
+    with pytest.raises(ValueError, match="md5") as info:
+        datasets.load_mnist()
+    assert datasets.PICKLE_URL in str(info.value)
+    assert os.listdir(tmp_path / "cache") == []
+
+
+class _CutResponse(io.BytesIO):
+    """A response that promises more bytes than it delivers, then breaks."""
+
+    headers = {"Content-Length": "100000"}
+
+    def read(self, size=-1):
+        if self.tell() > 0:
+            raise ConnectionResetError("connection reset by peer")
+        return super().read(size)
+
+
+@pytest.mark.parametrize("broken", ["reset", "short"])
+def test_a_cut_download_is_deleted_and_the_old_file_kept(tmp_path, monkeypatch, broken):
+    _published(tmp_path, monkeypatch)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "mnist.pkl.gz").write_bytes(b"the previous file")
+    response = _CutResponse(bytes(5000))
+    if broken == "short":
+        response = io.BytesIO(bytes(5000))
+        response.headers = {"Content-Length": "100000"}
+    monkeypatch.setattr(datasets.urllib.request, "urlopen", lambda url, timeout: response)
+    with pytest.raises((ValueError, datasets.DatasetNotFoundError), match="cut short|reset"):
+        datasets.download_mnist(str(cache))
+    assert os.listdir(cache) == ["mnist.pkl.gz"]
+    assert (cache / "mnist.pkl.gz").read_bytes() == b"the previous file"
+
+
+def test_offline_the_error_names_the_url_the_folder_and_the_variable(tmp_path, monkeypatch):
+    _published(tmp_path, monkeypatch)
+    monkeypatch.setattr(datasets, "PICKLE_URL", (tmp_path / "nowhere.pkl.gz").as_uri())
+    monkeypatch.setenv(datasets.DATA_ENV, str(tmp_path / "cache"))
+    with pytest.raises(datasets.DatasetNotFoundError) as info:
+        datasets.load_mnist()
+    message = str(info.value)
+    assert datasets.PICKLE_URL in message and str(tmp_path / "cache") in message
+    assert datasets.DATA_ENV in message
+    assert os.listdir(tmp_path / "cache") == []
 
 
 def _splits(labels=None):
