@@ -224,20 +224,6 @@ def index_make_vector(fgraph, node):
     return _same_type_or_none(vec.owner.inputs[entry[1]], node.outputs[0])
 
 
-CANONICALIZE = (
-    remove_neutral_elements,
-    remove_double_negation,
-    remove_useless_cast,
-    fold_dimshuffles,
-    remove_full_slices,
-    fold_reshapes,
-    cancel_division,
-    shape_from_inputs,
-    index_make_vector,
-    *algebra.RULES,
-)
-
-
 # --- constant folding ------------------------------------------------------------------------
 
 
@@ -255,6 +241,23 @@ def constant_fold(fgraph, node):
     from .variable import TensorConstant
 
     return [TensorConstant(out.type, value)]
+
+
+# constant folding comes first, so that rules see folded constants (the exponent of
+# pow(x, 2 - 1) in the gradient of x ** 2 is then 1)
+CANONICALIZE = (
+    constant_fold,
+    remove_neutral_elements,
+    remove_double_negation,
+    remove_useless_cast,
+    fold_dimshuffles,
+    remove_full_slices,
+    fold_reshapes,
+    cancel_division,
+    shape_from_inputs,
+    index_make_vector,
+    *algebra.RULES,
+)
 
 
 def _stabilize_rules():
