@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..graph import Apply, Constant, Variable
+from . import profiling
 
 
 @dataclass
@@ -202,6 +203,7 @@ class ProfileStats:
         self.node_shapes: dict[int, list] = {}
         self.steps: list[Step] = []
         self.compile_time = 0.0
+        profiling.register(self)  # printed at exit under MINITHEANO_FLAGS=profile=True
 
     def record(self, k: int, step: Step, seconds: float, result) -> None:
         if k >= len(self.steps):
