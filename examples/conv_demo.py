@@ -8,6 +8,7 @@ filtered channels are saved side by side (``--out``, default conv_demo.png).
 """
 
 import argparse
+import os
 
 import numpy
 
@@ -49,7 +50,9 @@ def build_filter():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--image", default=None)
-    parser.add_argument("--out", default="conv_demo.png")
+    parser.add_argument(
+        "--out", default="out/conv_demo.png", help="the picture (default: out/conv_demo.png)"
+    )
     args = parser.parse_args(argv)
     f = build_filter()
     if args.image:
@@ -84,6 +87,7 @@ def main(argv=None):
     pylab.subplot(1, 3, 3)
     pylab.axis("off")
     pylab.imshow(filtered_img[0, 1, :, :])
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     pylab.savefig(args.out, dpi=100)
     print(f"saved {args.out}")
     return filtered_img

@@ -7,7 +7,12 @@ stopping (patience 10000, increase 2, threshold 0.995); float32 like the tutoria
 run (0.92 % test error).
 
     python examples/convolutional_mlp.py [--data DIR] [--epochs 200] [--nkerns 20 50]
-                                         [--batch-size 500] [--plot lenet.png] [--no-progress]
+                                         [--batch-size 500] [--out out] [--plot [lenet.png]]
+                                         [--no-progress]
+
+Outputs (the plot) go to ``--out`` (default ``out/``). Messages go through ``tqdm.write`` while
+the progress bar runs, so the bar stays on its line. Without MNIST on the machine the loader
+downloads the tutorial's ``mnist.pkl.gz`` once (``minitheano.datasets``).
 """
 
 from __future__ import annotations
@@ -82,6 +87,16 @@ def build_lenet(rng, x, y, batch_size, nkerns):
     layer3 = LogisticRegression(input=layer2.output, n_in=500, n_out=10)
     cost = layer3.negative_log_likelihood(y)
     return (layer0, layer1, layer2, layer3), cost
+
+
+def log(message):
+    """Print ``message`` above the progress bar (tqdm.write), or plainly without tqdm."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        print(message)
+        return
+    tqdm.write(message, file=sys.stdout)
 
 
 def _progress(total, enabled):
@@ -172,7 +187,7 @@ def evaluate_lenet5(
         for minibatch_index in range(n_train_batches):
             iter = (epoch - 1) * n_train_batches + minibatch_index
             if iter % 100 == 0:
-                print("training @ iter = ", iter)
+                log(f"training @ iter =  {iter}")
             cost_ij = train_model(minibatch_index)
             if bar is not None:
                 bar.update(1)
@@ -180,7 +195,7 @@ def evaluate_lenet5(
             if (iter + 1) % validation_frequency == 0:
                 validation_losses = [validate_model(i) for i in range(n_valid_batches)]
                 this_validation_loss = numpy.mean(validation_losses)
-                print(
+                log(
                     "epoch %i, minibatch %i/%i, validation error %f %%"
                     % (epoch, minibatch_index + 1, n_train_batches, this_validation_loss * 100.0)
                 )
@@ -193,7 +208,7 @@ def evaluate_lenet5(
                     best_iter = iter
                     test_losses = [test_model(i) for i in range(n_test_batches)]
                     test_score = numpy.mean(test_losses)
-                    print(
+                    log(
                         ("     epoch %i, minibatch %i/%i, test error of best model %f %%")
                         % (epoch, minibatch_index + 1, n_train_batches, test_score * 100.0)
                     )
@@ -267,7 +282,14 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--learning-rate", type=float, default=0.1)
     parser.add_argument("--floatX", default="float32", help="float32 as the tutorial's run")
-    parser.add_argument("--plot", default=None, help="save the validation curve and filters here")
+    parser.add_argument("--out", default="out", help="folder for outputs (default: out)")
+    parser.add_argument(
+        "--plot",
+        nargs="?",
+        const="lenet.png",
+        default=None,
+        help="save the validation curve and filters as this file in --out (default lenet.png)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     theano.config.floatX = args.floatX
@@ -285,7 +307,8 @@ def main(argv=None):
     except FileNotFoundError as exc:
         sys.exit(f"error: {exc}")
     if args.plot:
-        save_plots(args.plot, history, evaluate_lenet5.layers[0])
+        os.makedirs(args.out, exist_ok=True)
+        save_plots(os.path.join(args.out, args.plot), history, evaluate_lenet5.layers[0])
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ Same classes (``LogisticRegression``, ``load_data``), hyper-parameters (learning
 batch 600), early stopping and printout as the tutorial's ``logistic_sgd.py``; the tutorial
 reports a test error of 7.489583 %.
 
-    python examples/logistic_sgd.py [--data DIR_OR_FILE] [--epochs N]
+    python examples/logistic_sgd.py [--data DIR_OR_FILE] [--epochs N] [--out out]
+
+The best model is pickled to ``--out``/best_model.pkl (default ``out/``).
 """
 
 from __future__ import annotations
@@ -213,10 +215,16 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=1000)
     parser.add_argument("--batch-size", type=int, default=600)
     parser.add_argument("--learning-rate", type=float, default=0.13)
-    parser.add_argument("--model-file", default="best_model.pkl")
+    parser.add_argument("--out", default="out", help="folder for outputs (default: out)")
+    parser.add_argument("--model-file", default="best_model.pkl", help="file name in --out")
     args = parser.parse_args(argv)
+    os.makedirs(args.out, exist_ok=True)
     sgd_optimization_mnist(
-        args.learning_rate, args.epochs, args.data, args.batch_size, args.model_file
+        args.learning_rate,
+        args.epochs,
+        args.data,
+        args.batch_size,
+        os.path.join(args.out, args.model_file),
     )
 
 
