@@ -284,3 +284,35 @@ def test_sum_of_a_product_with_zero_is_never_computed():
     f = theano.function([w], T.sum(w**2) + 0.0 * T.sum(abs(w)))
     assert "abs" not in str(f.program)
     np.testing.assert_allclose(f(np.ones((2, 3))), 6.0)
+
+
+@pytest.mark.parametrize(
+    "shapes, dtype",
+    [
+        (((10, 1, 500), (1, 784, 500)), "float64"),  # rows larger than a cache block
+        (((37, 5), (37, 5)), "float32"),  # float32 accumulated in float64
+        (((0, 3), (0, 3)), "float64"),  # empty
+        (((1000,), (1000,)), "float64"),
+    ],
+)
+def test_sum_of_an_elementwise_chain_is_one_fused_step(shapes, dtype):
+    rng = np.random.RandomState(0)
+    a, b = (rng.rand(*s).astype(dtype) for s in shapes)
+    ta, tb = (T.TensorType(dtype, tuple(n == 1 for n in s))() for s in shapes)
+    f = theano.function([ta, tb], T.sum(T.sqr(ta * tb) + ta))
+    assert [type(s.node.op).__name__ for s in f.program.steps] == ["FusedSum"]
+    expected = (np.square(a.astype("float64") * b) + a).sum()
+    result = f(a, b)
+    assert result.dtype == dtype
+    np.testing.assert_allclose(result, expected, rtol=1e-6 if dtype == "float32" else 1e-12)
+
+
+def test_fused_sum_reads_channels_last_inputs_and_keeps_the_broadcast_check():
+    t = T.dtensor4()
+    f = theano.function([t], T.sum(T.exp(t) * 2))
+    data = np.random.rand(6, 9, 9, 20).transpose(0, 3, 1, 2)
+    np.testing.assert_allclose(f(data), (np.exp(data) * 2).sum(), rtol=1e-12)
+    m, n = T.dmatrix(), T.dmatrix()
+    g = theano.function([m, n], T.sum(m * n))
+    with pytest.raises(ValueError, match="dimension mismatch"):
+        g(np.ones((3, 1)), np.ones((3, 4)))

@@ -267,9 +267,11 @@ def _stabilize_rules():
 
 
 def _fuse(fgraph, report):
+    from .fused_sum import fuse_sum_of_elemwise
     from .fusion import fuse_elemwise
 
     fuse_elemwise(fgraph, report)
+    fuse_sum_of_elemwise(fgraph, report)
 
 
 FAST_COMPILE_PASSES = (Pass("merge", run=merge),)
