@@ -135,14 +135,32 @@ class _Loop(Op):
         return Apply(self, [x], [x.type()])
 
 
-def test_ops_with_an_inner_graph_get_a_box_of_their_own():
+@dataclass(frozen=True)
+class _Body:
+    inputs: tuple
+    outputs: tuple
+
+
+@dataclass(frozen=True)
+class _Scan(Op):
+    """The other spelling: an ``inner`` object with ``inputs`` and ``outputs``, as Scan's."""
+
+    inner: _Body
+
+    def make_node(self, x):
+        return Apply(self, [x], [x.type()])
+
+
+@pytest.mark.parametrize("spelling", ["inner_inputs", "inner"])
+def test_ops_with_an_inner_graph_get_a_box_of_their_own(spelling):
     h = T.dvector("h")
     step = T.tanh(h * 2)
     x = T.dvector("x")
-    out = _Loop((h,), (step,))(x)
+    op = _Loop((h,), (step,)) if spelling == "inner_inputs" else _Scan(_Body((h,), (step,)))
+    out = op(x)
     model = graph_model(out.sum())
     (inner,) = [g for g in model.groups if g["kind"] == "inner"]
-    assert inner["label"] == "inner graph of _Loop"
+    assert inner["label"] == f"inner graph of {type(op).__name__}"
     members = [n for n in model.nodes if n["group"] == inner["id"]]
     assert {n["kind"] for n in members} >= {"inner input", "apply"}
     assert any(e.get("label") == "inner" and e.get("style") == "dotted" for e in model.edges)

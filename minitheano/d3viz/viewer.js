@@ -116,9 +116,8 @@
     canvas.scrollTop = y * scale - cy;
   }
 
-  function startView() { // open where the data comes in: the first input, near the top
-    var start = model.nodes.filter(function (n) { return n.kind === "input"; })[0];
-    var el = start && svg.querySelector('g.node[id="' + CSS.escape(start.id) + '"]');
+  function startView() { // open where the data comes in: at the first input
+    var el = model.start && svg.querySelector('g.node[id="' + CSS.escape(model.start) + '"]');
     if (!el) { return; }
     var r = el.getBoundingClientRect(), c = canvas.getBoundingClientRect();
     canvas.scrollLeft += r.left + r.width / 2 - c.left - c.width / 3;

@@ -72,6 +72,7 @@ class GraphModel:
     edges: list = field(default_factory=list)
     groups: list = field(default_factory=list)
     profiled: bool = False
+    start: str | None = None  # where a viewer opens: the first input's node
 
     def to_json(self) -> dict:
         return {
@@ -79,23 +80,26 @@ class GraphModel:
             "edges": self.edges,
             "groups": self.groups,
             "profiled": self.profiled,
+            "start": self.start,
         }
 
 
 def inner_graph(op):
     """``(inputs, outputs)`` of the inner graph an op holds (``scan``'s step), else None.
 
-    Any op opts in by exposing ``inner_inputs`` and ``inner_outputs`` (lists of variables).
+    An op opts in by exposing ``inner_inputs`` and ``inner_outputs`` (lists of variables), or
+    an ``inner`` object with ``inputs`` and ``outputs`` (as ``Scan`` holds its step).
     """
-    inputs = getattr(op, "inner_inputs", None)
-    outputs = getattr(op, "inner_outputs", None)
+    holder = op if hasattr(op, "inner_inputs") else getattr(op, "inner", None)
+    names = ("inner_inputs", "inner_outputs") if holder is op else ("inputs", "outputs")
+    inputs, outputs = (getattr(holder, name, None) for name in names)
     if inputs is None or outputs is None:
         return None
     return list(inputs), list(outputs)
 
 
 def _targets(obj):
-    """(outputs, updates, shapes, node times) for a function or variables."""
+    """(outputs, updates, explicit inputs, shapes, node times) for a function or variables."""
     from ..compile.function import Function
 
     if isinstance(obj, Function):
@@ -109,10 +113,10 @@ def _targets(obj):
         if obj.profile is not None:
             for k, t in obj.profile.node_time.items():
                 times[id(obj.profile.steps[k].node)] = t
-        return outputs, updates, shapes, times
+        return outputs, updates, [i.variable for i in obj.ins], shapes, times
     if isinstance(obj, Variable):
         obj = [obj]
-    return list(obj), [], {}, {}
+    return list(obj), [], [], {}, {}
 
 
 def var_kind(var, outputs) -> str:
@@ -312,11 +316,15 @@ class _Builder:
 def graph_model(obj, opts: DotOptions | None = None, prefix: str = "") -> GraphModel:
     """The ``GraphModel`` of a variable, a list of variables or a compiled function."""
     opts = opts or DotOptions()
-    outputs, updates, shapes, times = _targets(obj)
+    outputs, updates, inputs, shapes, times = _targets(obj)
     if shapes and not opts.shapes:
         opts.shapes = shapes
     if times and not opts.node_times:
         opts.node_times = times
     builder = _Builder(opts, prefix)
     builder.add_graph(outputs, updates)
-    return builder.model
+    model = builder.model
+    drawn = [builder.ids[id(v)] for v in inputs if id(v) in builder.ids]
+    first = [n["id"] for n in model.nodes if n["kind"] == "input"]
+    model.start = (drawn or first or [None])[0]
+    return model
