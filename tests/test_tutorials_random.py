@@ -114,6 +114,22 @@ def test_hmc_draws_match_theano(theano_numbers, hmc_chains):
     assert moved.mean() > 0.5 and not moved.all()  # both branches of the accept switch ran
 
 
+@pytest.mark.skipif(not hasattr(theano, "scan"), reason="minitheano has no scan yet")
+def test_hmc_with_the_tutorials_scan_matches_theano(theano_numbers):
+    # the tutorial runs the leapfrog steps with scan; Theano's reference run unrolls them
+    # (Theano 1.0.5's scan C code does not build on Python 3.11; its Python scan gives the
+    # unrolled numbers within 1e-14 here)
+    n = 100
+    with theano.config.change_flags(floatX="float64"):
+        draws, stepsize, rate = REF.hmc_run(LIB, "float64", n, use_scan=True)
+    want = theano_numbers[REF.key("hmc", "float64", "draws")][: n // REF.HMC_EVERY]
+    np.testing.assert_allclose(
+        draws[REF.HMC_EVERY - 1 :: REF.HMC_EVERY], want, rtol=1e-9, atol=1e-9
+    )
+    np.testing.assert_allclose(stepsize, theano_numbers[REF.key("hmc", "float64", "stepsize")][:n])
+    np.testing.assert_allclose(rate, theano_numbers[REF.key("hmc", "float64", "rate")][:n])
+
+
 def test_hmc_samples_the_tutorials_gaussian(hmc_chains):
     # the tutorial's test_hmc (burn-in 1000 draws, then 1000) with 400 and 400: the step size
     # starts at 0.001 and grows by 2 % a draw while the acceptance rate is above 0.9

@@ -18,9 +18,11 @@ It writes ``theano_tutorials.npz`` next to itself. The code that makes the numbe
   ``MRG_RandomStreams`` as in the tutorial, pretrained layer by layer with the corruption
   level and the learning rate as ``In`` inputs (so the binomial's ``p`` is symbolic), then
   fine-tuned with a softmax layer on top;
-- the tutorial's ``hmc.py`` sampler on its test's 5-d Gaussian (``hmc_sampler``), its
-  leapfrog unrolled in the graph instead of ``scan``: the step size and the average
-  acceptance rate after each of 800 draws, the positions after every 10th.
+- the tutorial's ``hmc.py`` sampler on its test's 5-d Gaussian (``hmc_sampler``): the step
+  size and the average acceptance rate after each of 800 draws, the positions after every
+  10th. Its leapfrog steps are unrolled in the graph here, since Theano 1.0.5's scan C code
+  does not build on Python 3.11 (``use_scan=True`` builds the tutorial's scan; with
+  ``THEANO_FLAGS=cxx=`` Theano gives the same numbers both ways, within 1e-14).
 
 These take the library as ``lib`` (``theano``, ``T``, ``RandomStreams``, ``MRG_RandomStreams``,
 ``dA``), so both runs build the same graphs. Only the API the two libraries share is used.
@@ -214,6 +216,7 @@ def hmc_sampler(
     stepsize_inc=1.02,
     avg_acceptance_slowness=0.9,
     seed=12345,
+    use_scan=False,
 ):
     """The tutorial's HMC sampler: a compiled ``simulate()`` that makes one HMC move of every
     chain (a row of ``positions``), adapts the step size towards the target acceptance rate
@@ -233,14 +236,27 @@ def hmc_sampler(
     def hamiltonian(pos, vel):
         return energy_fn(pos) + 0.5 * (vel**2).sum(axis=1)
 
-    # leapfrog: a half step of the velocity, then n_steps - 1 whole steps of both, then a
-    # half step of the velocity (unrolled: the tutorial runs the middle steps with scan)
+    def leapfrog(pos, vel, step):
+        new_vel = vel - step * dE_dpos(pos)
+        return [pos + step * new_vel, new_vel], {}
+
+    # leapfrog: a half step of the velocity, then n_steps - 1 whole steps of both (by scan, as
+    # the tutorial, or unrolled in the graph), then a half step of the velocity
     initial_vel = s_rng.normal(size=positions.shape)
     vel = initial_vel - 0.5 * stepsize * dE_dpos(positions)
     pos = positions + stepsize * vel
-    for _ in range(n_steps - 1):
-        vel = vel - stepsize * dE_dpos(pos)
-        pos = pos + stepsize * vel
+    if use_scan:
+        (all_pos, all_vel), scan_updates = theano.scan(
+            leapfrog,
+            outputs_info=[dict(initial=pos), dict(initial=vel)],
+            non_sequences=[stepsize],
+            n_steps=n_steps - 1,
+        )
+        assert not scan_updates
+        pos, vel = all_pos[-1], all_vel[-1]
+    else:
+        for _ in range(n_steps - 1):
+            (pos, vel), _ = leapfrog(pos, vel, stepsize)
     final_pos, final_vel = pos, vel - 0.5 * stepsize * dE_dpos(pos)
 
     # Metropolis-Hastings: accept with probability min(1, exp(H_before - H_after))
@@ -275,7 +291,7 @@ def hmc_sampler(
     return simulate, stepsize, avg_acceptance_rate
 
 
-def hmc_run(lib, floatX, n_draws, dim=5, batchsize=3):
+def hmc_run(lib, floatX, n_draws, dim=5, batchsize=3, use_scan=False):
     """The hmc tutorial's test setup (target, start, step sizes): the positions after each of
     ``n_draws`` draws, shape (n_draws, batchsize, dim), and the step size and average
     acceptance rate after each."""
@@ -288,7 +304,7 @@ def hmc_run(lib, floatX, n_draws, dim=5, batchsize=3):
 
     position = theano.shared(rng.randn(batchsize, dim).astype(floatX))
     simulate, stepsize, rate = hmc_sampler(
-        lib, position, gaussian_energy, initial_stepsize=1e-3, stepsize_max=0.5
+        lib, position, gaussian_energy, initial_stepsize=1e-3, stepsize_max=0.5, use_scan=use_scan
     )
     draws, steps, rates = [], [], []
     for _ in range(n_draws):
