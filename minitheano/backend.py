@@ -93,3 +93,38 @@ def scatter_add(xp, out, index, values) -> None:
         import cupyx  # noqa: PLC0415 (only reached with CuPy arrays)
 
         cupyx.scatter_add(out, index, values)
+
+
+# --- collectives: which communicator moves arrays between processes ---------------------------
+# ``minitheano.distributed.init`` registers the host communicator (MPI, or the one-process
+# stand-in) and a factory for the device one (NCCL over CuPy); the distributed ops' ``perform``
+# asks here with its ``xp``, so this is the one place where MPI or NCCL is chosen.
+_collectives: dict = {}
+
+
+def set_collectives(host, make_device) -> None:
+    """Register the host communicator and ``make_device(xp, host)`` (``distributed.init``)."""
+    _collectives.clear()
+    _collectives.update(host=host, make_device=make_device)
+
+
+def collectives(xp):
+    """The communicator for arrays of ``xp``: MPI for NumPy's, NCCL for CuPy's (made once)."""
+    if "host" not in _collectives:
+        raise RuntimeError(
+            "distributed ops need minitheano.distributed.init() first (it also runs without "
+            "mpiexec, as one process)"
+        )
+    if xp is np:
+        return _collectives["host"]
+    if "device" not in _collectives:
+        _collectives["device"] = _collectives["make_device"](xp, _collectives["host"])
+    return _collectives["device"]
+
+
+def use_local_gpu(local_rank: int) -> int:
+    """Make GPU ``local_rank`` (modulo the GPUs visible) current: one GPU per process on a node."""
+    cuda = _load_cuda().xp.cuda
+    device = local_rank % cuda.runtime.getDeviceCount()
+    cuda.Device(device).use()
+    return device
