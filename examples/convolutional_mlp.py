@@ -13,6 +13,10 @@ run (0.92 % test error).
 Outputs (the plot) go to ``--out`` (default ``out/``). Messages go through ``tqdm.write`` while
 the progress bar runs, so the bar stays on its line. Without MNIST on the machine the loader
 downloads the tutorial's ``mnist.pkl.gz`` once (``minitheano.datasets``).
+
+``--distributed`` trains data-parallel over the processes ``mpiexec`` starts, each taking its
+share of every minibatch (``mpiexec -n 2 python examples/convolutional_mlp.py --distributed``;
+docs/distributed.md); rank 0 prints and plots.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import timeit
 import numpy
 
 import minitheano as theano
+import minitheano.distributed as dist
 import minitheano.tensor as T
 from minitheano.tensor.nnet import conv2d
 from minitheano.tensor.signal import pool
@@ -117,8 +122,13 @@ def evaluate_lenet5(
     batch_size=500,
     progress=False,
     history=None,
+    distributed=False,
 ):
-    """Train the tutorial LeNet; return (best validation error, best iteration, test error)."""
+    """Train the tutorial LeNet; return (best validation error, best iteration, test error).
+
+    ``distributed``: each rank of ``minitheano.distributed`` takes its share of every minibatch
+    of ``batch_size`` and the gradients are averaged over the ranks (call ``dist.init()`` first).
+    """
     rng = numpy.random.RandomState(23455)
     datasets = load_data(dataset)
     train_set_x, train_set_y = datasets[0]
@@ -136,26 +146,32 @@ def evaluate_lenet5(
     x = T.matrix("x")
     y = T.ivector("y")
 
+    def minibatch(data):
+        if distributed:  # this rank's share of global minibatch `index`
+            return dist.minibatch(data, index, batch_size)
+        return data[index * batch_size : (index + 1) * batch_size]
+
     print("... building the model")
-    (layer0, layer1, layer2, layer3), cost = build_lenet(rng, x, y, batch_size, nkerns)
+    local_batch_size = dist.local_batch_size(batch_size) if distributed else batch_size
+    (layer0, layer1, layer2, layer3), cost = build_lenet(rng, x, y, local_batch_size, nkerns)
+    errors = layer3.errors(y)
+    if distributed:  # every rank reports the errors and cost of the whole minibatch
+        errors, cost = dist.allreduce(errors, op="mean"), dist.allreduce(cost, op="mean")
     test_model = theano.function(
         [index],
-        layer3.errors(y),
-        givens={
-            x: test_set_x[index * batch_size : (index + 1) * batch_size],
-            y: test_set_y[index * batch_size : (index + 1) * batch_size],
-        },
+        errors,
+        givens={x: minibatch(test_set_x), y: minibatch(test_set_y)},
     )
     validate_model = theano.function(
         [index],
-        layer3.errors(y),
-        givens={
-            x: valid_set_x[index * batch_size : (index + 1) * batch_size],
-            y: valid_set_y[index * batch_size : (index + 1) * batch_size],
-        },
+        errors,
+        givens={x: minibatch(valid_set_x), y: minibatch(valid_set_y)},
     )
     params = layer3.params + layer2.params + layer1.params + layer0.params
     grads = T.grad(cost, params)
+    if distributed:  # the same initial weights everywhere, the gradients averaged over ranks
+        dist.broadcast(params)
+        grads = dist.allreduce(grads, op="mean")
     updates = [
         (param_i, param_i - learning_rate * grad_i) for param_i, grad_i in zip(params, grads)
     ]
@@ -163,10 +179,7 @@ def evaluate_lenet5(
         [index],
         cost,
         updates=updates,
-        givens={
-            x: train_set_x[index * batch_size : (index + 1) * batch_size],
-            y: train_set_y[index * batch_size : (index + 1) * batch_size],
-        },
+        givens={x: minibatch(train_set_x), y: minibatch(train_set_y)},
     )
 
     print("... training")
@@ -291,8 +304,14 @@ def main(argv=None):
         help="save the validation curve and filters as this file in --out (default lenet.png)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--distributed", action="store_true", help="data-parallel over the ranks mpiexec starts"
+    )
     args = parser.parse_args(argv)
     theano.config.floatX = args.floatX
+    if args.distributed and dist.init().rank != 0:  # only rank 0 prints and plots
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # (errors still stop every rank, loudly)
+        args.plot, args.no_progress = None, True
     history = []
     try:
         evaluate_lenet5(
@@ -303,6 +322,7 @@ def main(argv=None):
             args.batch_size,
             progress=not args.no_progress,
             history=history,
+            distributed=args.distributed,
         )
     except FileNotFoundError as exc:
         sys.exit(f"error: {exc}")

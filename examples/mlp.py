@@ -4,7 +4,10 @@ Same classes (``HiddenLayer``, ``MLP``), hyper-parameters (learning rate 0.01, L
 0.0001, 500 hidden units, batch 20), early stopping and printout as the tutorial's ``mlp.py``
 (which reports 1.65 % test error after 1000 epochs).
 
-    python examples/mlp.py [--data DIR_OR_FILE] [--epochs N]
+    python examples/mlp.py [--data DIR_OR_FILE] [--epochs N] [--distributed]
+
+``--distributed``: data-parallel over the processes ``mpiexec`` starts, each taking its share of
+every minibatch (``mpiexec -n 2 python examples/mlp.py --distributed``; docs/distributed.md).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import numpy
 from logistic_sgd import LogisticRegression, load_data
 
 import minitheano as theano
+import minitheano.distributed as dist
 import minitheano.tensor as T
 
 
@@ -74,8 +78,13 @@ def test_mlp(
     dataset="mnist.pkl.gz",
     batch_size=20,
     n_hidden=500,
+    distributed=False,
 ):
-    """Train the MLP with early stopping; return (best validation error, test error)."""
+    """Train the MLP with early stopping; return (best validation error, test error).
+
+    ``distributed``: each rank takes its share of every minibatch and the gradients are
+    averaged over the ranks (call ``minitheano.distributed.init()`` first).
+    """
     datasets = load_data(dataset)
     train_set_x, train_set_y = datasets[0]
     valid_set_x, valid_set_y = datasets[1]
@@ -88,28 +97,34 @@ def test_mlp(
     index = T.lscalar()
     x = T.matrix("x")
     y = T.ivector("y")
+
+    def minibatch(data):
+        if distributed:  # this rank's share of global minibatch `index`
+            return dist.minibatch(data, index, batch_size)
+        return data[index * batch_size : (index + 1) * batch_size]
+
     rng = numpy.random.RandomState(1234)
     classifier = MLP(rng=rng, input=x, n_in=28 * 28, n_hidden=n_hidden, n_out=10)
     cost = (
         classifier.negative_log_likelihood(y) + L1_reg * classifier.L1 + L2_reg * classifier.L2_sqr
     )
+    errors = classifier.errors(y)
+    if distributed:  # every rank reports the errors of the whole minibatch
+        errors = dist.allreduce(errors, op="mean")
     test_model = theano.function(
         inputs=[index],
-        outputs=classifier.errors(y),
-        givens={
-            x: test_set_x[index * batch_size : (index + 1) * batch_size],
-            y: test_set_y[index * batch_size : (index + 1) * batch_size],
-        },
+        outputs=errors,
+        givens={x: minibatch(test_set_x), y: minibatch(test_set_y)},
     )
     validate_model = theano.function(
         inputs=[index],
-        outputs=classifier.errors(y),
-        givens={
-            x: valid_set_x[index * batch_size : (index + 1) * batch_size],
-            y: valid_set_y[index * batch_size : (index + 1) * batch_size],
-        },
+        outputs=errors,
+        givens={x: minibatch(valid_set_x), y: minibatch(valid_set_y)},
     )
     gparams = [T.grad(cost, param) for param in classifier.params]
+    if distributed:  # the same initial weights everywhere, the gradients averaged over ranks
+        dist.broadcast(classifier.params)
+        gparams = dist.allreduce(gparams, op="mean")
     updates = [
         (param, param - learning_rate * gparam)
         for param, gparam in zip(classifier.params, gparams)
@@ -118,10 +133,7 @@ def test_mlp(
         inputs=[index],
         outputs=cost,
         updates=updates,
-        givens={
-            x: train_set_x[index * batch_size : (index + 1) * batch_size],
-            y: train_set_y[index * batch_size : (index + 1) * batch_size],
-        },
+        givens={x: minibatch(train_set_x), y: minibatch(train_set_y)},
     )
 
     print("... training")
@@ -186,9 +198,18 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=1000)
     parser.add_argument("--batch-size", type=int, default=20)
     parser.add_argument("--hidden", type=int, default=500)
+    parser.add_argument(
+        "--distributed", action="store_true", help="data-parallel over the ranks mpiexec starts"
+    )
     args = parser.parse_args(argv)
+    if args.distributed and dist.init().rank != 0:  # only rank 0 prints
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # (errors still stop every rank, loudly)
     test_mlp(
-        n_epochs=args.epochs, dataset=args.data, batch_size=args.batch_size, n_hidden=args.hidden
+        n_epochs=args.epochs,
+        dataset=args.data,
+        batch_size=args.batch_size,
+        n_hidden=args.hidden,
+        distributed=args.distributed,
     )
 
 
