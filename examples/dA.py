@@ -8,6 +8,9 @@ saved as an image with ``tile_raster_images``. The tutorial prints
 ``Training epoch 0, cost  63.2891694201`` for the first run.
 
     python examples/dA.py [--data DIR_OR_FILE] [--epochs N] [--batches N] [--out DIR]
+
+(The tutorial's figure is for float64, the default; ``MINITHEANO_FLAGS=floatX=float32`` in
+front runs about five times faster and prints 63.2891690643 for that epoch, as Theano does.)
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ import numpy
 import minitheano as theano
 import minitheano.tensor as T
 from minitheano.tensor.shared_randomstreams import RandomStreams
+
+#: the repository's out/ folder (git-ignored), wherever the script is run from
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "out")
 
 
 class dA:
@@ -198,14 +204,16 @@ def test_dA(
     training_epochs=15,
     dataset="mnist.pkl.gz",
     batch_size=20,
-    output_folder="out",
+    output_folder=None,
     n_hidden=500,
     n_train_batches=None,
 ):
     """The tutorial's run: a dA without corruption, then one with 30 %; the filters of each
-    go to ``output_folder``. Returns ``{corruption level: [mean cost of each epoch]}``."""
+    go to ``output_folder`` (default: out/). Returns ``{corruption level: [mean cost of each
+    epoch]}``."""
     from logistic_sgd import load_data
 
+    output_folder = OUT if output_folder is None else output_folder
     datasets = load_data(dataset)
     train_set_x, _ = datasets[0]
     os.makedirs(output_folder, exist_ok=True)
@@ -240,7 +248,7 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=20)
     parser.add_argument("--hidden", type=int, default=500)
     parser.add_argument("--batches", type=int, default=None, help="minibatches per epoch")
-    parser.add_argument("--out", default="out", help="folder for the filter images")
+    parser.add_argument("--out", default=OUT, help="folder for the filter images (default: out/)")
     args = parser.parse_args(argv)
     return test_dA(
         training_epochs=args.epochs,

@@ -10,6 +10,9 @@ update). Trained by minibatch SGD with momentum; the validation error after each
 printed and plotted to ``--out``.
 
     python examples/mlp_dropout.py [--data DIR_OR_FILE] [--epochs N] [--out DIR]
+
+(``MINITHEANO_FLAGS=floatX=float32`` in front runs it in float32, several times faster; 3
+epochs reach about 4.4 % validation error.)
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ from logistic_sgd import load_data
 import minitheano as theano
 import minitheano.tensor as T
 from minitheano.sandbox.rng_mrg import MRG_RandomStreams
+
+#: the repository's out/ folder (git-ignored), wherever the script is run from
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "out")
 
 
 def dropout(srng, x, p_drop):
@@ -190,7 +196,7 @@ def main(argv=None):
     parser.add_argument("--hidden", type=int, nargs="+", default=[500, 500])
     parser.add_argument("--lr", type=float, default=0.1)
     parser.add_argument("--batches", type=int, default=None, help="minibatches per epoch")
-    parser.add_argument("--out", default="out", help="folder for the plot")
+    parser.add_argument("--out", default=OUT, help="folder for the plot (default: out/)")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
     history = train_dropout_mlp(
