@@ -37,6 +37,7 @@ class PageResult:
     status: str  # document.body.dataset.status when it stopped being "loading"
     dataset: dict  # every data-* attribute of <body>
     errors: list = field(default_factory=list)  # exceptions, console errors, failed loads
+    results: list = field(default_factory=list)  # the values of the ``then`` expressions
 
 
 class _Pipe:
@@ -106,8 +107,10 @@ def load_page(
     height: int = 900,
     fragment: str = "",
     timeout: float = 60,
+    then: tuple = (),
 ) -> PageResult:
-    """Open ``path`` (a local HTML file) and wait for its body's ``data-status`` to be set."""
+    """Open ``path`` (a local HTML file) and wait for its body's ``data-status`` to be set;
+    then evaluate the JavaScript expressions ``then`` in the page, in order."""
     browser = find_chromium()
     if browser is None:
         raise FileNotFoundError("no Chromium found (apt-get install chromium)")
@@ -169,7 +172,14 @@ def load_page(
             shot = pipe.call("Page.captureScreenshot", session, format="png")
             with open(screenshot, "wb") as f:
                 f.write(base64.b64decode(shot["data"]))
-        return PageResult(dataset.get("status", "loading"), dataset, _errors(pipe.events))
+        results = [
+            pipe.call("Runtime.evaluate", session, expression=js, returnByValue=True)[
+                "result"
+            ].get("value")
+            for js in then
+        ]
+        status = dataset.get("status", "loading")
+        return PageResult(status, dataset, _errors(pipe.events), results)
     finally:
         proc.kill()
         proc.wait()
