@@ -140,10 +140,11 @@ def stacked_dA_costs(
     sigmoid_layers, dA_layers, params = [], [], []
     layer_input, n_in = x, 28 * 28
     for n_out in hidden_layers_sizes:
-        bound = 4 * np.sqrt(6.0 / (n_in + n_out))
-        W = theano.shared(
-            np.asarray(numpy_rng.uniform(-bound, bound, (n_in, n_out)), dtype=floatX), name="W"
-        )
+        # the tutorial's HiddenLayer for sigmoid units: uniform in +-sqrt(6 / fans), times 4
+        bound = np.sqrt(6.0 / (n_in + n_out))
+        W_values = np.asarray(numpy_rng.uniform(-bound, bound, (n_in, n_out)), dtype=floatX)
+        W_values *= 4
+        W = theano.shared(W_values, name="W")
         b = theano.shared(np.zeros(n_out, dtype=floatX), name="b")
         output = T.nnet.sigmoid(T.dot(layer_input, W) + b)
         sigmoid_layers.append(output)
