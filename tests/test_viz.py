@@ -184,8 +184,17 @@ def test_d3viz_page_draws_every_node_readably_in_a_real_browser(tmp_path, monkey
         "return document.querySelectorAll('g.node.match').length; })"
         "(document.getElementById('search'))"
     )
+    click = (
+        "document.querySelector('{}').dispatchEvent(new MouseEvent('click', {{bubbles: true}}))"
+    )
+    drawn = "document.querySelectorAll('#canvas g.node').length"
+    toggles = [click.format("g.cluster"), drawn, click.format("g.node[id^=g]"), drawn]
     page = headless_chromium.load_page(
-        path, screenshot=str(shot), width=1000, height=700, then=[search, typing, search]
+        path,
+        screenshot=str(shot),
+        width=1000,
+        height=700,
+        then=[search, typing, search, *toggles],
     )
     assert page.status == "ok" and page.errors == []
     assert int(page.dataset["nodes"]) == int(page.dataset["expected"]) >= 15
@@ -195,8 +204,10 @@ def test_d3viz_page_draws_every_node_readably_in_a_real_browser(tmp_path, monkey
         :, :600, :3
     ]  # the graph's side of the page
     assert image.shape[0] == 700 and (image.mean(axis=2) < 0.3).mean() > 0.005  # dark text
-    before, marked, after = page.results
+    before, marked, after, _, collapsed, _, expanded = page.results
     assert before == "0" and marked == int(after) >= 2  # the two Dot nodes, marked
+    n_nodes = int(page.dataset["nodes"])
+    assert collapsed < n_nodes and expanded == n_nodes  # the layer0 box folds into one node
 
 
 @pytest.mark.browser
