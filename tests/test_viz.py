@@ -18,7 +18,13 @@ import minitheano.tensor as T
 from minitheano.d3viz import d3viz
 from minitheano.graph import Apply
 from minitheano.op import Op
-from minitheano.viz import GraphvizMissingError, compare_rewrites, graph_model, graph_to_dot
+from minitheano.viz import (
+    DotOptions,
+    GraphvizMissingError,
+    compare_rewrites,
+    graph_model,
+    graph_to_dot,
+)
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "examples"))
 import headless_chromium  # noqa: E402
@@ -165,6 +171,7 @@ def test_ops_with_an_inner_graph_get_a_box_of_their_own(spelling):
     assert {n["kind"] for n in members} >= {"inner input", "apply"}
     assert any(e.get("label") == "inner" and e.get("style") == "dotted" for e in model.edges)
     assert "style=dashed" in graph_to_dot(out.sum())  # the inner box in pictures too
+    assert "inner graph" not in graph_to_dot(out.sum(), DotOptions(inner_graphs=False))
 
 
 _chromium = headless_chromium.find_chromium

@@ -57,6 +57,7 @@ class DotOptions:
     node_times: dict = field(default_factory=dict)  # id(apply) -> seconds (profile overlay)
     rankdir: str = "TB"
     light: bool = False  # light fills (the HTML viewer) instead of Theano's colours
+    inner_graphs: bool = True  # draw the inner graphs ops hold (pydotprint's scan_graphs)
 
 
 @dataclass
@@ -296,7 +297,7 @@ class _Builder:
                 },
             }
         )
-        inner = inner_graph(node.op)
+        inner = inner_graph(node.op) if opts.inner_graphs else None
         if inner is not None:
             inner_inputs, inner_outputs = inner
             box = self.group_id(f"inner graph of {op_name}", group, kind="inner")

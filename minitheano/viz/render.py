@@ -71,7 +71,8 @@ def pydotprint(
     Variables are boxes (inputs green, outputs blue, shared variables cyan, constants grey),
     Apply nodes are ellipses; edges carry dtype and shape (the shapes of the function's first
     call, or of its last call when profiling). After calls with ``profile=True`` each node
-    shows its time, coloured from white to red. Writes ``outfile`` (default
+    shows its time, coloured from white to red. ``scan_graphs=True`` draws the inner graph of
+    each op that holds one (scan's step) in a box beside it. Writes ``outfile`` (default
     ``minitheano.pydotprint.<format>``) or, with ``return_image``, returns the image bytes.
     """
     opts = DotOptions(
@@ -79,6 +80,7 @@ def pydotprint(
         with_ids=with_ids,
         high_contrast=high_contrast,
         var_with_name_simple=var_with_name_simple,
+        inner_graphs=scan_graphs,
     )
     image = render(graph_to_dot(fct, opts), format=format)
     if return_image:
