@@ -138,6 +138,18 @@ def check_shape_mismatch_at_run_time():
     ok("shape_mismatch")
 
 
+def check_different_collectives():
+    x = T.dvector("x")
+    f = theano.function([x], dist.allreduce(x, "mean") if dist.rank() == 0 else dist.allgather(x))
+    try:
+        f(np.zeros(3))
+    except dist.DistributedError as exc:
+        print(f"rank {dist.rank()} order error: {exc}".splitlines()[0], flush=True)
+    else:
+        raise AssertionError("ranks ran different collectives unnoticed")
+    ok("different_collectives")
+
+
 # --- data parallelism ---------------------------------------------------------------------------
 
 
@@ -330,6 +342,7 @@ def checks():
     check_gradients()
     check_broadcast()
     check_shape_mismatch_at_run_time()
+    check_different_collectives()
     check_sgd_matches_one_process("sgd_mlp", build_mlp, "float64", batch=20, steps=5, rtol=1e-10)
     check_sgd_matches_one_process(
         "sgd_lenet", build_small_lenet, "float32", batch=20, steps=3, rtol=2e-4

@@ -239,6 +239,7 @@ CHECKS = [
     "gradients",
     "broadcast",
     "shape_mismatch",
+    "different_collectives",
     "sgd_mlp",
     "sgd_lenet",
     "device_path",
@@ -261,10 +262,10 @@ def test_two_ranks_name_the_variable_and_both_shapes(checks):
             f"rank {r} broadcast error: broadcast: shared variable 1 (W_bad) is float64 (3, 4) on "
             f"rank 0 (the root) but float64 (3, 5) on rank 1: every rank must build the same model"
         ) in checks
-        assert (
-            (f"rank {r} allreduce error: AllReduce{{sum}} (built at {WORKER}:") in checks
-            and "input 0 (x) is float64 (3,) on rank 0 but float64 (4,) on rank 1" in checks
-        )
+        assert f"rank {r} allreduce error: AllReduce{{sum}} (built at {WORKER}:" in checks
+        assert "input 0 (x) is float64 (3,) on rank 0 but float64 (4,) on rank 1" in checks
+        assert f"rank {r} order error: rank 0 runs AllReduce{{mean}} (built at {WORKER}:" in checks
+        assert "while rank 1 runs AllGather{size=2} (built at" in checks
 
 
 @needs_mpi
