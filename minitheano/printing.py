@@ -6,6 +6,7 @@ import string
 import sys
 
 from .graph import Constant, Variable
+from .print_op import Print  # noqa: F401  (theano.printing.Print)
 
 
 def _id_maker(ids: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from ..graph import Apply, Constant, Variable
+from ..graph import Apply, Constant, Variable, graph_inputs, toposort
 from . import profiling
 
 
@@ -59,20 +59,20 @@ class Program:
 
         input_slots = tuple(slot(v) for v in inputs)
         shared_slots = tuple(slot(v) for v in shared)
+        lazy: dict = {}  # id(lazy node) -> (its step's inputs, its thunk)
+        if any(getattr(node.op, "lazy", False) for node in order):
+            order, lazy = _split_lazy(order, outputs, xp)
+        step_inputs = [lazy[id(n)][0] if id(n) in lazy else n.inputs for n in order]
         constants = {}
-        for node in order:
-            for inp in node.inputs:
+        for ins in step_inputs:
+            for inp in ins:
                 if isinstance(inp, Constant) and id(inp) not in slot_of:
                     constants[slot(inp)] = xp.asarray(inp.data)
         steps = []
-        for node in order:
+        for node, ins in zip(order, step_inputs):
+            fn = lazy[id(node)][1] if id(node) in lazy else node.op.make_thunk(node, xp)
             steps.append(
-                Step(
-                    node,
-                    node.op.make_thunk(node, xp),
-                    tuple(slot(i) for i in node.inputs),
-                    tuple(slot(o) for o in node.outputs),
-                )
+                Step(node, fn, tuple(slot(i) for i in ins), tuple(slot(o) for o in node.outputs))
             )
         for out in outputs:  # outputs that are constants
             if isinstance(out, Constant) and id(out) not in slot_of:
@@ -156,9 +156,72 @@ class Program:
             lines.append(f"s{s} <- shared {self.variables[s]} : {self.variables[s].type}")
         for s in sorted(self.constants):
             lines.append(f"s{s} <- constant {self.variables[s]}")
-        lines.extend(str(step) for step in self.steps)
+        for step in self.steps:
+            lines.append(str(step))
+            # ops running programs of their own (scan's step, ifelse's branches) show them
+            for label, inner in getattr(step.fn, "inner_programs", ()):
+                lines.append(f"    {label}:")
+                lines.extend("      " + line for line in str(inner).splitlines())
         lines.append("return " + ", ".join(f"s{s}" for s in self.output_slots))
         return "\n".join(lines)
+
+
+def _split_lazy(order, outputs, xp):
+    """The nodes to schedule, and for each lazy node its step's inputs and thunk.
+
+    A lazy op (``op.lazy = True``) says which inputs it always needs and which groups of
+    inputs it may need: ``op.lazy_inputs(node) -> (always, {label: group})``. The nodes that
+    only such groups need are not scheduled: each group becomes a sub-program, run when the
+    op's thunk (``op.make_lazy_thunk(node, xp)``) asks for that group's values. Programs
+    without lazy ops never come here, so their loop is unchanged.
+    """
+    eager: set = set()
+    stack = list(outputs)
+    while stack:
+        node = stack.pop().owner
+        if node is None or id(node) in eager:
+            continue
+        eager.add(id(node))
+        lazy_op = getattr(node.op, "lazy", False)
+        stack.extend(node.op.lazy_inputs(node)[0] if lazy_op else node.inputs)
+    kept = [node for node in order if id(node) in eager]
+    available = [out for node in kept for out in node.outputs]
+    lazy = {}
+    for node in kept:
+        if not getattr(node.op, "lazy", False):
+            continue
+        always, groups = node.op.lazy_inputs(node)
+        step_inputs = list(always)
+        runners = {}
+        for label, wanted in groups.items():
+            external = [v for v in graph_inputs(wanted, available) if not isinstance(v, Constant)]
+            sub = Program.build(toposort(wanted, available), external, (), wanted, xp)
+            positions = []
+            for var in external:
+                if not any(var is v for v in step_inputs):
+                    step_inputs.append(var)
+                positions.append(next(k for k, v in enumerate(step_inputs) if v is var))
+            runners[label] = (sub, positions)
+        lazy[id(node)] = (step_inputs, _lazy_thunk(node, xp, len(always), runners))
+    return kept, lazy
+
+
+def _lazy_thunk(node, xp, n_always: int, runners: dict):
+    choose = node.op.make_lazy_thunk(node, xp)
+
+    def thunk(*args):
+        def compute(label):
+            sub, positions = runners[label]
+            storage = sub.new_storage()
+            for s, p in zip(sub.input_slots, positions):
+                storage[s] = args[p]
+            sub.run(storage)
+            return [storage[s] for s in sub.output_slots]
+
+        return choose(args[:n_always], compute)
+
+    thunk.inner_programs = [(label, sub) for label, (sub, _) in runners.items()]
+    return thunk
 
 
 def describe_value(value) -> str:
