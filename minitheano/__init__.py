@@ -8,13 +8,14 @@ import minitheano.tensor as T
 # minitheano`, theano.shared(numpy.random.RandomState(1)) works (random/ registers it with
 # shared()) and theano.sandbox.rng_mrg is there
 from . import blas_threads as _blas_threads
-from . import gradient, printing, random, sandbox, tensor
+from . import gradient, ifelse, printing, random, sandbox, scan_module, tensor
 from .compile import Function, In, Mode, Out, Param, function
 from .config import config
-from .gradient import grad
+from .gradient import Lop, Rop, grad
 from .graph import Apply, Constant, Variable
 from .op import Op
 from .sandbox import rng_mrg as _rng_mrg
+from .scan import foldl, foldr, map, reduce, scan
 from .shared import SharedVariable, shared
 
 __version__ = "0.1.0"

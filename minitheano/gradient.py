@@ -282,3 +282,106 @@ def verify_grad(
 
 
 verify_grad.E_grad = GradientError
+
+
+def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs="raise"):
+    """The vector-Jacobian product ``eval_points . d f / d wrt`` (``f``, ``eval_points``: a
+    variable or matching lists; the result has ``wrt``'s form)."""
+    fs = list(f) if isinstance(f, (list, tuple)) else [f]
+    points = list(eval_points) if isinstance(eval_points, (list, tuple)) else [eval_points]
+    if len(fs) != len(points):
+        raise ValueError(f"Lop: {len(fs)} expressions but {len(points)} eval_points")
+    wrts = list(wrt) if isinstance(wrt, (list, tuple)) else [wrt]
+    known = {}
+    for var, point in zip(fs, points):
+        known[var] = as_tensor_variable(point)
+    grads = grad(
+        None,
+        wrts,
+        consider_constant=consider_constant,
+        disconnected_inputs=disconnected_inputs,
+        known_grads=known,
+    )
+    return type(wrt)(grads) if isinstance(wrt, (list, tuple)) else grads[0]
+
+
+def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="zero"):
+    """The Jacobian-vector product ``d f / d wrt . eval_points`` (one per ``f``).
+
+    Computed with two reverse passes (the "Lop trick"): ``u -> J^T u`` is linear in ``u``, so
+    the gradient of ``<J^T u, v>`` with respect to ``u`` is ``J v``; it needs the second
+    derivatives of the ops on the way.
+    """
+    from .graph import clone_replace
+    from .tensor.basic import zeros_like
+
+    fs = list(f) if isinstance(f, (list, tuple)) else [f]
+    wrts = list(wrt) if isinstance(wrt, (list, tuple)) else [wrt]
+    points = list(eval_points) if isinstance(eval_points, (list, tuple)) else [eval_points]
+    if len(wrts) != len(points):
+        raise ValueError(f"Rop: {len(wrts)} wrt variables but {len(points)} eval_points")
+    for w, v in zip(wrts, points):
+        v = as_tensor_variable(v)
+        if v.ndim != w.ndim:
+            raise ValueError(f"Rop: the eval point {v} ({v.type}) does not match {w} ({w.type})")
+    dummies = [as_tensor_variable(y).type() for y in fs]
+    backward = grad(
+        None,
+        wrts,
+        known_grads=dict(zip(fs, dummies)),
+        disconnected_inputs="ignore",
+    )
+    inner = sum((g * v).sum() for g, v in zip(backward, points))
+    results = []
+    reached = {id(a) for a in ancestors(fs)}
+    for y, u in zip(fs, dummies):
+        if not any(id(w) in reached for w in wrts) and disconnected_outputs != "ignore":
+            message = f"Rop: {y} does not depend on any of {wrts}"
+            if disconnected_outputs == "raise":
+                raise DisconnectedInputError(message)
+            warnings.warn(message, stacklevel=2)
+        results.append(grad(inner, u, disconnected_inputs="ignore"))
+    # the product does not depend on the dummies' values (linearity); only shapes may remain
+    results = clone_replace(results, [(u, zeros_like(y)) for y, u in zip(fs, dummies)])
+    return type(f)(results) if isinstance(f, (list, tuple)) else results[0]
+
+
+@dataclass(frozen=True)
+class GradClip(Op):
+    """Identity in the forward pass; the gradient through it is clipped to [lower, upper]."""
+
+    lower: float
+    upper: float
+
+    def make_node(self, x) -> Apply:
+        x = as_tensor_variable(x)
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, xp, x):
+        return x
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
+    def grad(self, inputs, outputs, output_grads):
+        from .tensor.elemwise import clip
+
+        return [clip(output_grads[0], self.lower, self.upper)]
+
+
+def grad_clip(x, lower_bound, upper_bound):
+    """``x`` in the forward pass; the gradient flowing back through it is clipped to
+    ``[lower_bound, upper_bound]``: ``z = T.grad(grad_clip(x, -1, 1) ** 2, x)``."""
+    if lower_bound > upper_bound:
+        raise ValueError(f"grad_clip: lower_bound {lower_bound} > upper_bound {upper_bound}")
+    return GradClip(float(lower_bound), float(upper_bound))(x)
+
+
+def __getattr__(name):
+    # jacobian and hessian take one gradient per row with a scan, a layer above this module:
+    # theano.gradient.jacobian is a re-export, imported on first use
+    if name in ("jacobian", "hessian"):
+        import importlib
+
+        return getattr(importlib.import_module(f"{__package__}.scan"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

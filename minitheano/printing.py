@@ -82,7 +82,9 @@ def debugprint(
         type_text = f" <{var.type}>" if print_type else ""
         if var.owner is None:
             label = str(var) if not isinstance(var, Constant) else f"{var}"
-            return f"{label}{ident}{type_text}"
+            outer = links.get(id(var))  # an inner graph's input: the outer value it stands for
+            link = f" -> [id {name_of(outer.owner or outer)}]" if outer is not None and ids else ""
+            return f"{label}{ident}{type_text}{link}"
         node = var.owner
         index = f".{var.index}" if len(node.outputs) > 1 else ""
         return f"{node.op}{index}{ident} '{var.name or ''}'{type_text}"
@@ -99,13 +101,24 @@ def debugprint(
         if stop_on_name and var.name is not None and level > 0:
             return
         done.add(id(node))
+        if hasattr(node.op, "inner_to_outer"):
+            loops.append(node)
         for inp in node.inputs:
             walk(inp, prefix + " |", level + 1)
 
+    links: dict = {}
+    loops: list = []  # nodes with an inner graph (scan): printed below the outer graph
     for label, var in _targets(obj):
         if label:
             lines.append(f"{label}:")
         walk(var, "", 0)
+    if loops:
+        lines += ["", "Inner graphs of the scan ops:"]
+    for node in loops:  # grows while inner graphs show nested loops
+        lines += ["", describe(node.outputs[0])]
+        links.update((id(i), o) for i, o in node.op.inner_to_outer(node))
+        for out in node.op.inner.outputs:
+            walk(out, " >", 1)
     text = "\n".join(lines)
     if file == "str":
         return text

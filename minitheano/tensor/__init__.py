@@ -177,4 +177,8 @@ def __getattr__(name):
         import importlib
 
         return importlib.import_module(f"{__name__}.{name}")
+    if name in ("jacobian", "hessian"):  # built with scan, a layer above: T.jacobian re-exports
+        import importlib
+
+        return getattr(importlib.import_module(f"{__package__.rpartition('.')[0]}.scan"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
