@@ -69,11 +69,17 @@ def test_main_saves_the_validation_curve_and_filters(small_mnist, tmp_path, caps
 def test_main_reports_missing_data_clearly(tmp_path, monkeypatch, capsys):
     import convolutional_mlp
 
+    from minitheano import datasets
+
     monkeypatch.setenv("MINITHEANO_DATA", str(tmp_path))
     monkeypatch.chdir(tmp_path)
+    # the data is nowhere, and the download fails as it does offline (no network in tests)
+    monkeypatch.setattr(datasets, "PICKLE_URL", (tmp_path / "offline" / "mnist.pkl.gz").as_uri())
     with pytest.raises(SystemExit) as info:
         convolutional_mlp.main(["--epochs", "1", "--no-progress"])
-    assert "mnist.pkl.gz not found" in str(info.value) and str(tmp_path) in str(info.value)
+    message = str(info.value)
+    assert datasets.PICKLE_URL in message and str(tmp_path) in message
+    assert "MINITHEANO_DATA" in message
 
 
 def test_ten_sgd_steps_match_a_float64_reference(mnist_dir):
