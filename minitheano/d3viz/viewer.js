@@ -207,7 +207,9 @@
     timed.sort(function (a, b) { return b.info.time_ms - a.info.time_ms; });
     var total = timed.reduce(function (s, n) { return s + n.info.time_ms; }, 0);
     var head = document.createElement("h4");
-    head.textContent = "Profile: " + total.toFixed(2) + " ms in nodes (slowest first)";
+    var calls = model.calls || 1;
+    head.textContent = "Profile: " + model.calls + " calls, " + (total / calls).toFixed(2) +
+      " ms per call in nodes; the slowest nodes, in ms over all calls:";
     var list = document.createElement("ol");
     timed.slice(0, 12).forEach(function (n) {
       var li = document.createElement("li"), a = document.createElement("a");

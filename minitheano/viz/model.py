@@ -74,6 +74,7 @@ class GraphModel:
     groups: list = field(default_factory=list)
     profiled: bool = False
     start: str | None = None  # where a viewer opens: the first input's node
+    calls: int = 0  # the profiled calls the node times add up
 
     def to_json(self) -> dict:
         return {
@@ -82,6 +83,7 @@ class GraphModel:
             "groups": self.groups,
             "profiled": self.profiled,
             "start": self.start,
+            "calls": self.calls,
         }
 
 
@@ -328,4 +330,6 @@ def graph_model(obj, opts: DotOptions | None = None, prefix: str = "") -> GraphM
     drawn = [builder.ids[id(v)] for v in inputs if id(v) in builder.ids]
     first = [n["id"] for n in model.nodes if n["kind"] == "input"]
     model.start = (drawn or first or [None])[0]
+    profile = getattr(obj, "profile", None)
+    model.calls = profile.calls if profile is not None and times else 0
     return model
