@@ -20,7 +20,14 @@ from ..tensor.elemwise import cast, minimum
 from ..tensor.shape import patternbroadcast, shape_padleft, unbroadcast
 from ..tensor.type import INT_DTYPES, TensorType, as_tensor_variable, constant
 from .op import scan_node
-from .utils import OrderedUpdates, split_fn_result
+from .utils import (
+    OrderedUpdates,
+    as_list,
+    fixed_steps,
+    output_entry,
+    sequence_entry,
+    split_fn_result,
+)
 
 
 def scan(
@@ -57,12 +64,12 @@ def scan(
     through at most that many steps (-1: all).
     """
     source = user_source_line()
-    seqs = [_seq_entry(s) for s in _as_list(sequences)]
-    outs_info = [_output_entry(o) for o in _as_list(outputs_info)]
+    seqs = [sequence_entry(s) for s in as_list(sequences)]
+    outs_info = [output_entry(o) for o in as_list(outputs_info)]
     non_seqs = [
-        v if isinstance(v, Variable) else as_tensor_variable(v) for v in _as_list(non_sequences)
+        v if isinstance(v, Variable) else as_tensor_variable(v) for v in as_list(non_sequences)
     ]
-    n_fixed = _fixed_steps(n_steps)
+    n_fixed = fixed_steps(n_steps)
     name = name or "scan_fn"
 
     # sequences: one sliced (and maybe reversed) sequence per tap, read at row i at step i
@@ -130,8 +137,8 @@ def scan(
     state_pos = [p for p, e in enumerate(outs_info) if "taps" in e]
     nit_pos = [p for p, e in enumerate(outs_info) if "taps" not in e]
     state_outs = [
-        _check_state(outputs[p], taps[0], init, p, source)
-        for p, taps, init in zip(state_pos, inner_taps, inits)
+        _check_state(outputs[p], taps[0], outs_info[p]["initial"], p, source)
+        for p, taps in zip(state_pos, inner_taps)
     ]
     nit_outs = [outputs[p] for p in nit_pos]
     loop = _Loop(inner_seqs, inner_taps, non_seqs, source)
@@ -216,63 +223,6 @@ class _Loop:
             name=name,
             mode=mode,
         )
-
-
-# --- arguments ----------------------------------------------------------------------------------
-
-
-def _as_list(x) -> list:
-    if x is None:
-        return []
-    return list(x) if isinstance(x, (list, tuple)) else [x]
-
-
-def _seq_entry(entry):
-    """``(variable, taps)`` of a ``sequences`` entry."""
-    if isinstance(entry, dict):
-        x, taps = entry.get("input"), entry.get("taps")
-        taps = [0] if taps is None else _as_list(taps)
-    else:
-        x, taps = entry, [0]
-    x = as_tensor_variable(x)
-    if x.ndim == 0:
-        raise ValueError(f"scan: the sequence {x} is a scalar ({x.type}); it needs a leading dim")
-    return x, [int(t) for t in taps]
-
-
-def _output_entry(entry) -> dict:
-    """An ``outputs_info`` entry as ``{}`` (not fed back) or ``{'initial', 'taps'}``."""
-    if entry is None:
-        return {}
-    if not isinstance(entry, dict):
-        return {"initial": entry, "taps": [-1]}
-    if entry.get("return_steps") is not None:
-        raise ValueError(
-            "scan: return_steps is deprecated; select the entries you need with a subtensor"
-        )
-    initial, taps = entry.get("initial"), entry.get("taps")
-    if initial is None:
-        if taps is not None:
-            raise ValueError(
-                f"scan: outputs_info entry {entry} has taps but no initial value; slices of an "
-                f"output need an initial state"
-            )
-        return {}
-    taps = [-1] if taps is None else [int(t) for t in _as_list(taps)]
-    if len(set(taps)) != len(taps) or any(t >= 0 for t in taps):
-        raise ValueError(
-            f"scan: the taps of an output must be different negative ints, got {taps}"
-        )
-    return {"initial": initial, "taps": taps}
-
-
-def _fixed_steps(n_steps):
-    """``n_steps`` as an int when it is known before compiling, else None."""
-    if isinstance(n_steps, (int, float, np.integer)) and not isinstance(n_steps, bool):
-        return int(n_steps)
-    if isinstance(n_steps, Constant) and np.ndim(n_steps.data) == 0:
-        return int(n_steps.data)
-    return None
 
 
 def _inner_var(type_, drop: int, name):

@@ -1,8 +1,10 @@
-"""What ``fn`` may return besides outputs (``until``, an updates dict), and graph comparison."""
+"""scan's arguments, what ``fn`` may return (``until``, updates), and graph comparison."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
+
+import numpy as np
 
 from ..graph import Constant, Variable
 from ..shared import SharedVariable
@@ -127,3 +129,60 @@ def equal_computations(xs, ys, in_xs=None, in_ys=None) -> bool:
             return False
         stack.extend(zip(nx.inputs, ny.inputs))
     return True
+
+
+# --- scan's arguments -------------------------------------------------------------------------
+
+
+def as_list(x) -> list:
+    if x is None:
+        return []
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def sequence_entry(entry):
+    """``(variable, taps)`` of a ``sequences`` entry."""
+    if isinstance(entry, dict):
+        x, taps = entry.get("input"), entry.get("taps")
+        taps = [0] if taps is None else as_list(taps)
+    else:
+        x, taps = entry, [0]
+    x = as_tensor_variable(x)
+    if x.ndim == 0:
+        raise ValueError(f"scan: the sequence {x} is a scalar ({x.type}); it needs a leading dim")
+    return x, [int(t) for t in taps]
+
+
+def output_entry(entry) -> dict:
+    """An ``outputs_info`` entry as ``{}`` (not fed back) or ``{'initial', 'taps'}``."""
+    if entry is None:
+        return {}
+    if not isinstance(entry, dict):
+        return {"initial": entry, "taps": [-1]}
+    if entry.get("return_steps") is not None:
+        raise ValueError(
+            "scan: return_steps is deprecated; select the entries you need with a subtensor"
+        )
+    initial, taps = entry.get("initial"), entry.get("taps")
+    if initial is None:
+        if taps is not None:
+            raise ValueError(
+                f"scan: outputs_info entry {entry} has taps but no initial value; slices of an "
+                f"output need an initial state"
+            )
+        return {}
+    taps = [-1] if taps is None else [int(t) for t in as_list(taps)]
+    if len(set(taps)) != len(taps) or any(t >= 0 for t in taps):
+        raise ValueError(
+            f"scan: the taps of an output must be different negative ints, got {taps}"
+        )
+    return {"initial": initial, "taps": taps}
+
+
+def fixed_steps(n_steps):
+    """``n_steps`` as an int when it is known before compiling, else None."""
+    if isinstance(n_steps, (int, float, np.integer)) and not isinstance(n_steps, bool):
+        return int(n_steps)
+    if isinstance(n_steps, Constant) and np.ndim(n_steps.data) == 0:
+        return int(n_steps.data)
+    return None
