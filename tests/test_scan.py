@@ -11,6 +11,7 @@ import pytest
 import minitheano as theano
 import minitheano.tensor as T
 from minitheano.gradient import verify_grad
+from minitheano.ifelse import ifelse
 from minitheano.random import MRG_RandomStreams, RandomStreams
 from minitheano.scan import Scan
 from minitheano.scan_module import until
@@ -320,3 +321,45 @@ def test_ordered_updates_merge_and_refuse_conflicts():
     assert (a.get_value(), b.get_value()) == (2.0, 4.0)
     with pytest.raises(KeyError):
         ua + {a: a * 3}
+
+
+def test_ifelse_inside_a_step_and_a_loop_inside_a_branch_stay_lazy():
+    x, c, k = T.dmatrix("x"), T.dvector("c"), T.iscalar("k")
+    out, _ = theano.scan(
+        lambda row, c_t: ifelse(T.gt(c_t, 0), row.sum(), row.reshape((2, 3)).sum()),
+        sequences=[x, c],
+    )
+    f = theano.function([x, c], out)
+    np.testing.assert_array_equal(f(np.ones((2, 5)), [1.0, 1.0]), [5.0, 5.0])
+    with pytest.raises(ValueError, match="step 1 of 2"):
+        f(np.ones((2, 5)), [1.0, -1.0])
+    loop, _ = theano.scan(lambda row: row.reshape((2, 3)).sum(), sequences=x)
+    g = theano.function([k, x], ifelse(k, x.sum(), loop.sum()))
+    assert g(1, np.ones((2, 5))) == 10.0  # the loop (failing on rows of 5) never ran
+
+
+def test_print_inside_a_step_prints_at_every_step(capsys):
+    out, _ = theano.scan(
+        lambda a: theano.printing.Print("a")(a) + 1, outputs_info=T.constant(0.0), n_steps=3
+    )
+    theano.function([], out)()
+    assert capsys.readouterr().out.splitlines() == [f"a __str__ = {v}" for v in (0.0, 1.0, 2.0)]
+
+
+def test_strict_wants_shared_variables_in_non_sequences():
+    W = theano.shared(2.0, name="W")
+    with pytest.raises(ValueError, match="strict=True.*W"):
+        theano.scan(lambda a: a * W, outputs_info=T.constant(1.0), n_steps=2, strict=True)
+    out, _ = theano.scan(
+        lambda a, W: a * W, outputs_info=T.constant(1.0), non_sequences=W, n_steps=2, strict=True
+    )
+    np.testing.assert_array_equal(theano.function([], out)(), [2.0, 4.0])
+
+
+def test_zero_and_negative_step_counts():
+    n = T.lscalar("n")
+    out, _ = theano.scan(lambda a: a * 2, outputs_info=T.constant(1.0), n_steps=n)
+    f = theano.function([n], out)
+    assert f(0).shape == (0,)
+    with pytest.raises(IndexError, match="negative"):
+        f(-1)
