@@ -72,54 +72,9 @@ def scan(
     n_fixed = fixed_steps(n_steps)
     name = name or "scan_fn"
 
-    # sequences: one sliced (and maybe reversed) sequence per tap, read at row i at step i
-    outer_seqs, inner_seqs, first_rows = [], [], []
-    for x, taps in seqs:
-        lo, hi = min(min(taps), 0), max(max(taps), 0)
-        for k in taps:
-            start = k - lo
-            sliced = x[start : -(hi - k)] if k != hi else x[start:] if start else x
-            outer_seqs.append(sliced[::-1] if go_backwards else sliced)
-            inner_seqs.append(_inner_var(x.type, 1, _tap_name(x, k)))
-            first_rows.append(x[-1 - (hi - k)] if go_backwards else x[start])
-    if n_steps is None:
-        if not outer_seqs:
-            raise ValueError(
-                "scan: no information about the number of steps: give n_steps or a sequence"
-            )
-        steps = outer_seqs[0].shape[0]
-        for s in outer_seqs[1:]:
-            steps = minimum(steps, s.shape[0])
-    else:
-        steps = constant(np.int64(n_fixed)) if isinstance(n_steps, int) else n_steps
-        steps = as_tensor_variable(steps)
-        if steps.ndim != 0 or steps.dtype not in INT_DTYPES:
-            raise ValueError(f"scan: n_steps must be an integer scalar, got {steps.type}")
-    if steps.dtype != "int64":
-        steps = cast(steps, "int64")
-
-    # outputs fed back: one inner variable per tap
-    inits, state_taps, inner_taps, first_taps = [], [], [], []
-    for pos, entry in enumerate(outs_info):
-        if "taps" not in entry:
-            continue
-        init, taps = as_tensor_variable(entry["initial"]), entry["taps"]
-        if taps == [-1]:
-            inner_taps.append([_inner_var(init.type, 0, _tap_name(init, -1))])
-            inits.append(shape_padleft(init))
-            first_taps.append([init])
-        else:
-            if init.ndim == 0:
-                raise ValueError(
-                    f"scan: output {pos} has taps {taps}, so its initial value must have a "
-                    f"leading dim holding the {-min(taps)} values before the first step; "
-                    f"got the scalar {init} (at {source})"
-                )
-            m = -min(taps)
-            inner_taps.append([_inner_var(init.type, 1, _tap_name(init, t)) for t in taps])
-            inits.append(init)
-            first_taps.append([init[t + m] for t in taps])
-        state_taps.append(list(taps))
+    outer_seqs, inner_seqs, first_rows = _sequences(seqs, go_backwards)
+    steps = _n_steps(n_steps, n_fixed, outer_seqs)
+    inits, state_taps, inner_taps, first_taps = _fed_back(outs_info, source)
 
     if n_fixed in (1, -1):
         return _single_step(fn, first_rows, first_taps, outs_info, non_seqs, return_list)
@@ -159,6 +114,67 @@ def scan(
     if len(results) == 1 and not return_list:
         return results[0], new_updates
     return (results or None), new_updates
+
+
+def _sequences(seqs, go_backwards):
+    """Per tap of each sequence: the outer sequence read at row i at step i (sliced, maybe
+    reversed), the inner variable for a row, and the row read at the first step."""
+    outer_seqs, inner_seqs, first_rows = [], [], []
+    for x, taps in seqs:
+        lo, hi = min(min(taps), 0), max(max(taps), 0)
+        for k in taps:
+            start = k - lo
+            sliced = x[start : -(hi - k)] if k != hi else x[start:] if start else x
+            outer_seqs.append(sliced[::-1] if go_backwards else sliced)
+            inner_seqs.append(_inner_var(x.type, 1, _tap_name(x, k)))
+            first_rows.append(x[-1 - (hi - k)] if go_backwards else x[start])
+    return outer_seqs, inner_seqs, first_rows
+
+
+def _n_steps(n_steps, n_fixed, outer_seqs):
+    """The number of steps as an int64 scalar: ``n_steps``, or the shortest sequence."""
+    if n_steps is None:
+        if not outer_seqs:
+            raise ValueError(
+                "scan: no information about the number of steps: give n_steps or a sequence"
+            )
+        steps = outer_seqs[0].shape[0]
+        for s in outer_seqs[1:]:
+            steps = minimum(steps, s.shape[0])
+        return steps
+    if n_fixed is not None and not isinstance(n_steps, Variable):
+        n_steps = constant(np.int64(n_fixed))
+    steps = as_tensor_variable(n_steps)
+    if steps.ndim != 0 or steps.dtype not in INT_DTYPES:
+        raise ValueError(f"scan: n_steps must be an integer scalar, got {steps.type}")
+    return steps if steps.dtype == "int64" else cast(steps, "int64")
+
+
+def _fed_back(outs_info, source):
+    """Per output fed back: its initial values as the loop's input ``(m, ...)``, its taps,
+    the inner variable per tap, and the values the taps read at the first step."""
+    inits, state_taps, inner_taps, first_taps = [], [], [], []
+    for pos, entry in enumerate(outs_info):
+        if "taps" not in entry:
+            continue
+        init, taps = as_tensor_variable(entry["initial"]), entry["taps"]
+        if taps == [-1]:
+            inner_taps.append([_inner_var(init.type, 0, _tap_name(init, -1))])
+            inits.append(shape_padleft(init))
+            first_taps.append([init])
+        else:
+            if init.ndim == 0:
+                raise ValueError(
+                    f"scan: output {pos} has taps {taps}, so its initial value must have a "
+                    f"leading dim holding the {-min(taps)} values before the first step; "
+                    f"got the scalar {init} (at {source})"
+                )
+            m = -min(taps)
+            inner_taps.append([_inner_var(init.type, 1, _tap_name(init, t)) for t in taps])
+            inits.append(init)
+            first_taps.append([init[t + m] for t in taps])
+        state_taps.append(list(taps))
+    return inits, state_taps, inner_taps, first_taps
 
 
 class _Loop:
