@@ -2,10 +2,12 @@
 
     python bench/theano_workloads.py --lib minitheano|theano WORKLOAD [--n N]
 
-Workloads: ``call`` (``x + 1`` on a 10-vector), ``mlp`` (the tutorial MLP 784-500-10, batch
-20, one SGD step with L1/L2 terms as in mlp.py), ``ca`` (the tutorial's contractive
-autoencoder cA.py, float64, batch 10, one step), ``unrolled`` (compile ``h = tanh(dot(h, W) +
-b)`` unrolled N times) and ``unrolled_grad`` (compile its gradient). Prints one line
+Workloads: ``call`` (``x + 1`` on a 10-vector), ``logreg`` (the tutorial's logistic_sgd.py
+step, batch 600), ``da`` (its dA.py step, batch 20, 30 % corruption), ``mlp`` (the tutorial MLP
+784-500-10, batch 20, one SGD step with L1/L2 terms as in mlp.py), ``ca`` (the tutorial's
+contractive autoencoder cA.py, float64, batch 10, one step), ``unrolled`` (compile ``h =
+tanh(dot(h, W) + b)`` unrolled N times) and ``unrolled_grad`` (compile its gradient).
+Prints one line
 ``RESULT workload=... lib=... seconds=...`` (median per call or step; compile seconds).
 ``bench/vs_theano.py`` runs it in interleaved processes under both libraries.
 """
@@ -40,6 +42,54 @@ def call(theano, T, n):
             f(v)
 
     return median_seconds(many, 15) / 1000
+
+
+def logreg(theano, T, n):
+    # the tutorial's logistic_sgd.py step: batch 600, givens slicing of a shared dataset
+    rng = np.random.RandomState(1234)
+    floatX = theano.config.floatX
+    data_x = theano.shared(rng.rand(6000, 784).astype(floatX))
+    data_y = theano.shared(rng.randint(0, 10, 6000).astype("int32"))
+    index, x, y = T.lscalar(), T.matrix("x"), T.ivector("y")
+    W = theano.shared(np.zeros((784, 10), floatX))
+    b = theano.shared(np.zeros(10, floatX))
+    p_y = T.nnet.softmax(T.dot(x, W) + b)
+    cost = -T.mean(T.log(p_y)[T.arange(y.shape[0]), y])
+    g_W, g_b = T.grad(cost, [W, b])
+    train = theano.function(
+        [index],
+        cost,
+        updates=[(W, W - 0.13 * g_W), (b, b - 0.13 * g_b)],
+        givens={
+            x: data_x[index * 600 : (index + 1) * 600],
+            y: data_y[index * 600 : (index + 1) * 600],
+        },
+    )
+    step = iter(range(10**9))
+    return median_seconds(lambda: train(next(step) % 10), 100)
+
+
+def da(theano, T, n):
+    # the tutorial's dA.py step: batch 20, 784-500 tied weights, 30 % corruption
+    from theano.tensor.shared_randomstreams import RandomStreams
+
+    rng = np.random.RandomState(123)
+    floatX = theano.config.floatX
+    x = T.matrix("x")
+    bound = 4 * np.sqrt(6.0 / (500 + 784))
+    W = theano.shared(rng.uniform(-bound, bound, (784, 500)).astype(floatX))
+    b_hid = theano.shared(np.zeros(500, floatX))
+    b_vis = theano.shared(np.zeros(784, floatX))
+    streams = RandomStreams(rng.randint(2**30))
+    corrupted = streams.binomial(size=x.shape, n=1, p=0.7, dtype=floatX) * x
+    y = T.nnet.sigmoid(T.dot(corrupted, W) + b_hid)
+    z = T.nnet.sigmoid(T.dot(y, W.T) + b_vis)
+    cost = T.mean(-T.sum(x * T.log(z) + (1 - x) * T.log(1 - z), axis=1))
+    params = [W, b_hid, b_vis]
+    grads = T.grad(cost, params)
+    train = theano.function([x], cost, updates=[(p, p - 0.1 * g) for p, g in zip(params, grads)])
+    data = rng.rand(20, 784).astype(floatX)
+    return median_seconds(lambda: train(data), 100)
 
 
 def mlp(theano, T, n):
@@ -114,7 +164,9 @@ def unrolled_grad(theano, T, n):
 
 WORKLOADS = {
     "call": call,
+    "logreg": logreg,
     "mlp": mlp,
+    "da": da,
     "ca": ca,
     "unrolled": unrolled,
     "unrolled_grad": unrolled_grad,
@@ -131,8 +183,15 @@ def main(argv=None):
         import theano
         import theano.tensor as T
     else:
+        import sys
+
         import minitheano as theano
         import minitheano.tensor as T
+
+        # the workloads import Theano's module paths: point them at minitheano's
+        sys.modules["theano"] = theano
+        sys.modules["theano.tensor"] = T
+        sys.modules["theano.tensor.shared_randomstreams"] = T.shared_randomstreams
     seconds = WORKLOADS[args.workload](theano, T, args.n)
     print(f"RESULT workload={args.workload} lib={args.lib} n={args.n} seconds={seconds:.6g}")
 
