@@ -15,6 +15,7 @@ from minitheano.ifelse import ifelse
 from minitheano.random import MRG_RandomStreams, RandomStreams
 from minitheano.scan import Scan
 from minitheano.scan_module import until
+from minitheano.scan_module.scan_utils import equal_computations
 
 from .backends import BACKENDS, select_device
 
@@ -363,3 +364,16 @@ def test_zero_and_negative_step_counts():
     assert f(0).shape == (0,)
     with pytest.raises(IndexError, match="negative"):
         f(-1)
+
+
+def test_equal_loops_merge_and_equal_computations():
+    x = T.dvector("x")
+    a, _ = theano.scan(lambda v, acc: acc + v, sequences=x, outputs_info=T.constant(0.0))
+    b, _ = theano.scan(lambda v, acc: acc + v, sequences=x, outputs_info=T.constant(0.0))
+    c, _ = theano.scan(lambda v, acc: acc * v, sequences=x, outputs_info=T.constant(0.0))
+    f = theano.function([x], [a, b * 2, c])
+    assert sum(isinstance(s.node.op, Scan) for s in f.program.steps) == 2  # a and b: one loop
+    np.testing.assert_array_equal(f([1.0, 2.0])[1], [2.0, 6.0])
+    y, z = T.dvector("y"), T.dvector("z")
+    assert equal_computations([T.exp(y) + 1], [T.exp(z) + 1], [y], [z])
+    assert not equal_computations([T.exp(y) + 1], [T.exp(z) + 2], [y], [z])

@@ -29,9 +29,10 @@ from ..compile.fgraph import FunctionGraph
 from ..compile.function import get_mode, passes_for
 from ..compile.program import Program
 from ..compile.rewrite import run_passes
-from ..graph import Apply, Variable, clone_replace
+from ..graph import Apply, Variable, clone_replace, toposort
 from ..op import Op
 from ..tensor.type import INT_DTYPES, TensorType, as_tensor_variable
+from .utils import equal_computations
 
 
 class InnerGraph:
@@ -45,6 +46,7 @@ class InnerGraph:
         self.inputs = list(inputs)
         self.outputs = list(outputs)
         self._programs: dict = {}
+        self._hash = None
 
     def program(self, xp, mode) -> Program:
         # A step works on one time step's arrays, usually small: there the fused elementwise
@@ -60,12 +62,28 @@ class InnerGraph:
             )
         return self._programs[key]
 
+    def __eq__(self, other) -> bool:
+        """Two bodies are equal when they compute the same thing (so equal loops merge)."""
+        if other is self:
+            return True
+        if not isinstance(other, InnerGraph) or hash(self) != hash(other):
+            return False
+        if [v.type for v in self.inputs] != [v.type for v in other.inputs]:
+            return False
+        return equal_computations(self.outputs, other.outputs, self.inputs, other.inputs)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            ops = tuple(str(node.op) for node in toposort(self.outputs))
+            self._hash = hash((tuple(str(v.type) for v in self.inputs), ops, len(self.outputs)))
+        return self._hash
+
     def __getstate__(self):
         return {"inputs": self.inputs, "outputs": self.outputs}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-        self._programs = {}
+        self._programs, self._hash = {}, None
 
 
 @dataclass(frozen=True)
