@@ -58,6 +58,7 @@ def test_static_shapes_before_any_call():
     x = T.dmatrix("x")
     text = graph_to_dot(T.exp(x).sum())
     assert "float64 (?, ?)" in text
+    assert graph_to_dot(T.exp(x).owner) == graph_to_dot(T.exp(x))  # an Apply, as Theano's
 
 
 @needs_dot

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..graph import Constant, Variable, toposort
+from ..graph import Apply, Constant, Variable, toposort
 from ..shared import SharedVariable
 
 OP_COLORS = {
@@ -119,6 +119,8 @@ def _targets(obj):
         return outputs, updates, [i.variable for i in obj.ins], shapes, times
     if isinstance(obj, Variable):
         obj = [obj]
+    elif isinstance(obj, Apply):
+        obj = obj.outputs
     return list(obj), [], [], {}, {}
 
 
