@@ -27,7 +27,7 @@ import numpy as np
 from ..gradient import grad
 from ..graph import Constant, ancestors, clone_replace
 from ..tensor.basic import Alloc, stack, zeros_like
-from ..tensor.elemwise import le, minimum, switch
+from ..tensor.elemwise import cast, le, minimum, switch
 from ..tensor.shape import DimShuffle, patternbroadcast, shape_padleft
 from ..tensor.subtensor import set_subtensor
 from ..tensor.type import FLOAT_DTYPES, constant
@@ -88,7 +88,7 @@ def scan_grad(op, inputs, outputs, output_grads):
         a = pending[j][0]
         if g_buffers[j] is not None:
             adjoint_in.append(clone.type())
-            adjoint_outer.append(g_buffers[j][m : m + n][::-1])
+            adjoint_outer.append(_rows_of(g_buffers[j][m : m + n][::-1], clone))
             a = a + adjoint_in[-1]
         add_adjoint(clone, a)
     for q, clone in nit_clones.items():
@@ -97,7 +97,7 @@ def scan_grad(op, inputs, outputs, output_grads):
             known_in.append(known_pairs[-1][1])
             known_outer.append(ys[q][::-1])
         adjoint_in.append(clone.type())
-        adjoint_outer.append(g_ys[q][::-1])
+        adjoint_outer.append(_rows_of(g_ys[q][::-1], clone))
         add_adjoint(clone, adjoint_in[-1])
 
     seq_idx = [s for s, v in enumerate(in_seqs) if wanted(v)]
@@ -236,6 +236,14 @@ def _full_buffers(op, inputs, buffers, g_buffers):
         if g_buffers[j] is not None:
             g_buffers[j] = set_subtensor(zeros_like(outs[j])[-m:], g_buffers[j])
     return buffers, g_buffers
+
+
+def _rows_of(seq, var):
+    """``seq`` as a sequence of values of ``var``'s type (a gradient may come in another
+    dtype, or less broadcastable)."""
+    if seq.dtype != var.dtype:
+        seq = cast(seq, var.dtype)
+    return patternbroadcast(seq, (False,) + var.broadcastable)
 
 
 def _nonzero(g):
