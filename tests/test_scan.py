@@ -377,3 +377,32 @@ def test_equal_loops_merge_and_equal_computations():
     y, z = T.dvector("y"), T.dvector("z")
     assert equal_computations([T.exp(y) + 1], [T.exp(z) + 1], [y], [z])
     assert not equal_computations([T.exp(y) + 1], [T.exp(z) + 2], [y], [z])
+
+
+def test_gradient_through_a_dropout_mask_drawn_inside_the_loop():
+    """MRG's state is a tensor kept per step, so the backward loop sees the forward's masks."""
+    srng = MRG_RandomStreams(seed=3)
+
+    def step(x_t, h, W):
+        mask = srng.binomial(size=(3,), p=0.5, dtype="float64")
+        return T.tanh(x_t + T.dot(h * mask, W))
+
+    x, W = T.dmatrix("x"), T.dmatrix("W")
+    h, _ = theano.scan(step, sequences=x, outputs_info=T.zeros((3,)), non_sequences=W)
+    cost = (h**2).sum()
+    f = theano.function([x, W], [cost, T.grad(cost, W)], no_default_updates=True)
+    X, Wv = RNG.randn(5, 3), RNG.randn(3, 3)
+    _, gW = f(X, Wv)
+    eps, numeric = 1e-6, np.zeros_like(Wv)
+    for idx in np.ndindex(3, 3):
+        d = np.zeros_like(Wv)
+        d[idx] = eps
+        numeric[idx] = (f(X, Wv + d)[0] - f(X, Wv - d)[0]) / (2 * eps)
+    np.testing.assert_allclose(gW, numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_gradient_through_a_loop_invariant_computed_outside():
+    verify_grad(
+        lambda x, W: theano.scan(lambda x_t: T.dot(x_t, T.exp(W)), sequences=x)[0],
+        [RNG.randn(3, 2), RNG.randn(2, 2)],
+    )
