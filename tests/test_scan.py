@@ -253,7 +253,7 @@ def test_loop_invariants_are_computed_once_outside_the_loop():
     h, _ = theano.scan(lambda x_t: T.dot(x_t, T.exp(W)), sequences=x)
     f = theano.function([x, W], h)
     scan_step = next(s for s in f.program.steps if isinstance(s.node.op, Scan))
-    inner = str(scan_step.fn.program)
+    inner = str(scan_step.fn.inner_programs[0][1])
     assert "exp" in str(f.program).replace(inner, "") and "exp" not in inner
     X, Wv = RNG.randn(3, 2), RNG.randn(2, 2)
     np.testing.assert_allclose(f(X, Wv), X @ np.exp(Wv))
@@ -406,3 +406,19 @@ def test_gradient_through_a_loop_invariant_computed_outside():
         lambda x, W: theano.scan(lambda x_t: T.dot(x_t, T.exp(W)), sequences=x)[0],
         [RNG.randn(3, 2), RNG.randn(2, 2)],
     )
+
+
+def test_per_step_results_nothing_reads_are_not_computed():
+    x, h0, w = T.dmatrix("x"), T.dvector("h0"), T.dmatrix("W")
+    cost = _rnn(x, h0, w).sum()
+
+    def backward_outputs(wrt):
+        f = theano.function([x, h0, w], T.grad(cost, wrt))
+        step = next(s for s in f.program.steps if str(s.node.op) == "for{grad_of_scan_fn}")
+        return len(step.fn.inner_programs[0][1].output_slots), f
+
+    only_w, f = backward_outputs([w])
+    with_x, g = backward_outputs([w, x])
+    assert (only_w, with_x) == (2, 3)  # the gradient of x is not computed when not asked for
+    X, H0, W = RNG.randn(4, 3), RNG.randn(3), RNG.randn(3, 3) * 0.5
+    np.testing.assert_allclose(f(X, H0, W)[0], g(X, H0, W)[0], rtol=1e-12)

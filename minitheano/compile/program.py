@@ -89,6 +89,11 @@ class Program:
                     {s for s in step.inputs + step.outputs if last_use[s] == k and s not in keep}
                 )
             )
+            # a thunk that can leave out results nothing reads (a loop's unused per-step
+            # outputs) is told which: position k of its results may then be None
+            unread = [i for i, s in enumerate(step.outputs) if s in step.free]
+            if unread and hasattr(step.fn, "without_outputs"):
+                step.fn = step.fn.without_outputs(unread)
         return cls(steps, slot_of, variables, constants, input_slots, shared_slots, output_slots)
 
     def new_storage(self) -> list:

@@ -7,7 +7,7 @@ gradient is another scan (back-propagation through time), so second derivatives 
 
 from .builder import scan
 from .jacobian import hessian, jacobian
-from .op import InnerGraph, Scan, ScanThunk
+from .op import InnerGraph, Scan, ScanStep, ScanThunk
 from .utils import OrderedUpdates, equal_computations, until
 from .views import foldl, foldr, map, reduce
 
@@ -20,6 +20,7 @@ __all__ = [
     "until",
     "Scan",
     "InnerGraph",
+    "ScanStep",
     "ScanThunk",
     "OrderedUpdates",
     "equal_computations",

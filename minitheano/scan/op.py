@@ -23,6 +23,7 @@ Inner inputs: ``[*sequence rows, *state taps (per state, in its tap order), *sha
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from ..compile.fgraph import FunctionGraph
@@ -183,9 +184,7 @@ class Scan(Op):
         return Apply(self, [n_steps, *inputs], outputs)
 
     def make_thunk(self, node, xp):
-        thunk = ScanThunk(self, self.inner.program(xp, self.mode), xp)
-        thunk.inner_programs = [(f"{self} step", thunk.program)]
-        return thunk
+        return ScanStep(self, xp)
 
     def perform(self, xp, *inputs):
         return ScanThunk(self, self.inner.program(xp, self.mode), xp)(*inputs)
@@ -235,6 +234,59 @@ def _same_kind(exc: Exception, message: str) -> Exception:
         new.node = getattr(exc, "node", None)
         return new
     return RuntimeError(message)
+
+
+class ScanStep:
+    """The thunk of a Scan node in a program; compiles the body when first needed.
+
+    ``without_outputs`` gives a loop that leaves out the results no later step reads:
+    per-step outputs are not computed (e.g. the gradient of a sequence that is data), and
+    fed-back values keep no history; those results are None.
+    """
+
+    def __init__(self, op: Scan, xp, positions=None, n_results=None):
+        self.op, self.xp = op, xp
+        self.positions = positions  # where each of op's results goes in the node's results
+        self.n_results = n_results
+        self._loop = None
+
+    @property
+    def loop(self) -> "ScanThunk":
+        if self._loop is None:
+            self._loop = ScanThunk(self.op, self.op.inner.program(self.xp, self.op.mode), self.xp)
+        return self._loop
+
+    @property
+    def inner_programs(self) -> list:
+        return [(f"{self.op} step", self.loop.program)]
+
+    def __call__(self, *args):
+        results = self.loop(*args)
+        if self.positions is None:
+            return results
+        if len(self.positions) == 1:
+            results = (results,)
+        full = [None] * self.n_results
+        for position, value in zip(self.positions, results):
+            full[position] = value
+        return tuple(full) if self.n_results > 1 else full[0]
+
+    def without_outputs(self, unread) -> "ScanStep":
+        op, unread = self.op, set(unread)
+        if self.positions is not None:
+            return self
+        n_st, n_nit = op.n_states, op.n_nit_sot
+        kept = [q for q in range(n_nit) if n_st + q not in unread]
+        last_only = tuple(keep or j in unread for j, keep in enumerate(op.last_only))
+        if len(kept) == n_nit and last_only == op.last_only:
+            return self
+        states, nit, shared, cond = op.split_inner_outputs()
+        outputs = list(states) + [nit[q] for q in kept] + list(shared)
+        inner = InnerGraph(op.inner.inputs, outputs + ([cond] if cond is not None else []))
+        pruned = dataclasses.replace(op, inner=inner, n_nit_sot=len(kept), last_only=last_only)
+        positions = list(range(n_st)) + [n_st + q for q in kept]
+        positions += range(n_st + n_nit, n_st + n_nit + op.n_shared)
+        return ScanStep(pruned, self.xp, positions, n_st + n_nit + op.n_shared)
 
 
 class ScanThunk:
