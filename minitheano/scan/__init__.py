@@ -7,7 +7,8 @@ gradient is another scan (back-propagation through time), so second derivatives 
 
 from .builder import scan
 from .jacobian import hessian, jacobian
-from .op import InnerGraph, Scan, ScanStep, ScanThunk
+from .op import InnerGraph, Scan
+from .run import ScanStep, ScanThunk
 from .utils import OrderedUpdates, equal_computations, until
 from .views import foldl, foldr, map, reduce
 
