@@ -20,6 +20,13 @@ def user_source_line() -> str:
     return "<unknown>"
 
 
+class Scratchpad:
+    """A bag of attributes attached to a variable: ``var.tag`` (``var.tag.test_value``)."""
+
+    def __repr__(self) -> str:
+        return f"scratchpad{vars(self)}"
+
+
 class Variable:
     """A symbolic value of type ``type``: a graph input (``owner is None``) or an op's output."""
 
@@ -29,9 +36,30 @@ class Variable:
         self.index = index
         self.name = name
 
+    @property
+    def tag(self) -> Scratchpad:
+        """Free-form annotations, e.g. ``tag.test_value`` (made on first use: most variables
+        never need one)."""
+        tag = self.__dict__.get("_tag")
+        if tag is None:
+            tag = self._tag = Scratchpad()
+        return tag
+
+    @tag.setter
+    def tag(self, value) -> None:
+        self._tag = value
+
+    def get_test_value(self):
+        """The value this variable has for ``config.compute_test_value``, or AttributeError."""
+        from .op import get_test_value
+
+        return get_test_value(self)
+
     def clone(self) -> "Variable":
-        """A new variable of the same type and name, with no owner."""
-        return type(self)(self.type, name=self.name)
+        """A new variable of the same type and name (and a copy of its tag), with no owner."""
+        new = type(self)(self.type, name=self.name)
+        _copy_tag(self, new)
+        return new
 
     def __str__(self) -> str:
         if self.name is not None:
@@ -53,7 +81,9 @@ class Constant(Variable):
         self.data = data
 
     def clone(self) -> "Constant":
-        return type(self)(self.type, self.data, name=self.name)
+        new = type(self)(self.type, self.data, name=self.name)
+        _copy_tag(self, new)
+        return new
 
     def signature(self):
         """A hashable key: two constants with equal signatures hold the same value."""
@@ -69,6 +99,13 @@ class Constant(Variable):
         else:
             text = f"{{{data.dtype} {data.shape}}}"
         return text
+
+
+def _copy_tag(old: Variable, new: Variable) -> None:
+    tag = old.__dict__.get("_tag")
+    if tag is not None:
+        new._tag = Scratchpad()
+        vars(new._tag).update(vars(tag))
 
 
 class Apply:
@@ -108,8 +145,9 @@ class Apply:
 
 
 def ancestors(outputs: Iterable[Variable], blockers: Iterable[Variable] = ()) -> list[Variable]:
-    """All variables that ``outputs`` depend on (themselves included), stopping at ``blockers``."""
-    blocked = {id(b) for b in blockers}
+    """All variables that ``outputs`` depend on (themselves included), stopping at ``blockers``,
+    in Theano's order: depth first, each node's inputs left to right."""
+    blocked = {id(b) for b in blockers or ()}
     seen, order, stack = set(), [], list(outputs)
     while stack:
         var = stack.pop()
@@ -118,13 +156,13 @@ def ancestors(outputs: Iterable[Variable], blockers: Iterable[Variable] = ()) ->
         seen.add(id(var))
         order.append(var)
         if var.owner is not None and id(var) not in blocked:
-            stack.extend(var.owner.inputs)
+            stack.extend(reversed(var.owner.inputs))
     return order
 
 
 def graph_inputs(outputs: Iterable[Variable], blockers: Iterable[Variable] = ()) -> list[Variable]:
     """The variables without owner (or in ``blockers``) that ``outputs`` depend on."""
-    blocked = {id(b) for b in blockers}
+    blocked = {id(b) for b in blockers or ()}
     return [v for v in ancestors(outputs, blockers) if v.owner is None or id(v) in blocked]
 
 
@@ -178,3 +216,83 @@ def _clone_into(memo: dict, outputs: list) -> list:
             new.name = old.name
             memo[id(old)] = new
     return [memo.get(id(o), o) for o in outputs]
+
+
+def clone(output, replace=None, strict: bool = True, share_inputs: bool = True):
+    """``theano.clone``: a copy of the graph of ``output`` (a variable or a list) with the
+    substitutions ``replace`` (a dict or pairs ``old -> new``).
+
+    With ``strict``, a replacement must have its variable's type (or one it converts to, as
+    a ``row`` for a ``matrix``); without it, nodes are rebuilt and their types inferred again.
+    With ``share_inputs=False`` the graph inputs are cloned too (shared variables and constants
+    are kept).
+    """
+    outputs = list(output) if isinstance(output, (list, tuple)) else [output]
+    pairs = list(replace.items()) if isinstance(replace, dict) else list(replace or [])
+    memo: dict[int, Variable] = {}
+    for old, new in pairs:
+        if not isinstance(old, Variable) or not isinstance(new, Variable):
+            raise TypeError(
+                f"clone: replace must map variables to variables, got {old!r}: {new!r}"
+            )
+        if strict and new.type != old.type:
+            filter_variable = getattr(old.type, "filter_variable", None)
+            if filter_variable is None:
+                raise TypeError(f"clone: cannot replace {old} ({old.type}) by {new} ({new.type})")
+            new = filter_variable(new)
+        memo[id(old)] = new
+    if not share_inputs:
+        for var in graph_inputs(outputs):
+            if id(var) not in memo and not isinstance(var, Constant):
+                if not hasattr(var, "get_value"):  # shared variables stay shared
+                    memo[id(var)] = var.clone()
+    blockers = [v for v in ancestors(outputs) if id(v) in memo]
+    for node in toposort(outputs, blockers=blockers):
+        new_inputs = [memo.get(id(i), i) for i in node.inputs]
+        if all(new.type == old.type for new, old in zip(new_inputs, node.inputs)):
+            new_node = Apply(node.op, new_inputs, [o.clone() for o in node.outputs], node.source)
+        else:  # types changed (strict=False): let make_node infer the output types again
+            new_node = node.clone_with_new_inputs(new_inputs)
+        for old, new in zip(node.outputs, new_node.outputs):
+            new.name = old.name
+            memo[id(old)] = new
+    cloned = [memo.get(id(o), o) for o in outputs]
+    return type(output)(cloned) if isinstance(output, (list, tuple)) else cloned[0]
+
+
+def is_same_graph(var1: Variable, var2: Variable, givens=None, debug: bool = False) -> bool:
+    """Whether ``var1`` and ``var2`` compute the same thing with the same graph (equal ops on
+    the same inputs or equal constants), after the substitutions ``givens`` (pairs or a dict
+    ``old -> new``, applied to both graphs). ``x * (y * z)`` and ``(x * y) * z`` differ."""
+    pairs = givens.items() if isinstance(givens, dict) else givens or []
+    subst = {id(old): new for old, new in pairs}
+    table: dict = {}  # hash-consing: one number per distinct computation
+    number: dict[int, int] = {}
+
+    def deps(var):
+        if id(var) in subst:
+            return [subst[id(var)]]
+        return var.owner.inputs if var.owner is not None else []
+
+    for root in (var1, var2):
+        stack = [(root, False)]
+        while stack:
+            var, ready = stack.pop()
+            if id(var) in number:
+                continue
+            if not ready:
+                stack.append((var, True))
+                stack.extend((d, False) for d in deps(var) if id(d) not in number)
+                continue
+            if id(var) in subst:
+                number[id(var)] = number[id(subst[id(var)])]
+                continue
+            if var.owner is not None:
+                inputs = tuple(number[id(i)] for i in var.owner.inputs)
+                key = ("apply", var.owner.op, inputs, var.index)
+            elif isinstance(var, Constant):
+                key = ("constant", var.signature())
+            else:
+                key = ("input", id(var))
+            number[id(var)] = table.setdefault(key, len(table))
+    return number[id(var1)] == number[id(var2)]

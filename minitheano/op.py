@@ -14,8 +14,12 @@ Ops are frozen dataclasses: their fields are their props, so equal ops compute t
 from __future__ import annotations
 
 import dataclasses
+import warnings
 
-from .graph import Apply
+import numpy as np
+
+from .config import config
+from .graph import Apply, Constant
 
 
 class Op:
@@ -43,6 +47,8 @@ class Op:
 
     def __call__(self, *inputs, **kwargs):
         node = self.make_node(*inputs, **kwargs)
+        if config.compute_test_value != "off":
+            compute_test_values(node)
         return node.outputs[0] if len(node.outputs) == 1 else node.outputs
 
     def props(self) -> dict:
@@ -61,3 +67,56 @@ class Op:
 
     #: safe to evaluate at compile time when all inputs are constants
     constant_foldable = True
+
+
+def get_test_value(var):
+    """The test value of ``var``: a constant's data, a shared variable's value, or
+    ``var.tag.test_value`` checked against its type. AttributeError when it has none."""
+    if isinstance(var, Constant):
+        return var.data
+    if hasattr(var, "get_value"):
+        return var.get_value(borrow=True)
+    tag = var.__dict__.get("_tag")
+    if tag is None or not hasattr(tag, "test_value"):
+        raise AttributeError(f"{var} has no test value (set {var}.tag.test_value)")
+    check = getattr(var.type, "filter", None)
+    return tag.test_value if check is None else check(tag.test_value, what=f"{var}.tag.test_value")
+
+
+def compute_test_values(node: Apply) -> None:
+    """Run ``node`` on its inputs' test values (``config.compute_test_value``) and store its
+    outputs' in their ``tag.test_value``: a bad shape fails at the line that built the node."""
+    mode = config.compute_test_value
+    values = []
+    for i, var in enumerate(node.inputs):
+        try:
+            values.append(get_test_value(var))
+        except AttributeError:
+            message = (
+                f"Cannot compute test value: input {i} ({var}) of {node.op} has no test value "
+                f"(set {var}.tag.test_value, or config.compute_test_value='off')"
+            )
+            if mode in ("raise", "pdb"):
+                raise ValueError(message) from None
+            if mode == "warn":
+                filename, _, line = node.source.rpartition(":")
+                warnings.warn_explicit(message, UserWarning, filename, int(line or 0))
+            return
+    try:
+        result = node.op.make_thunk(node, np)(*values)
+    except NotImplementedError:  # an op that only runs inside a compiled program
+        return
+    except Exception as exc:
+        shapes = ", ".join(str(getattr(v, "shape", "?")) for v in values)
+        dtypes = ", ".join(str(getattr(v, "dtype", type(v).__name__)) for v in values)
+        try:
+            error = type(exc)(
+                f"{node.op}: computing the test value failed: {exc} (test values of shapes "
+                f"{shapes}, dtypes {dtypes}; node built at {node.source})"
+            )
+        except Exception:  # an exception type with another signature: keep it as it is
+            raise exc from None
+        raise error from exc
+    results = [result] if len(node.outputs) == 1 else list(result)
+    for out, value in zip(node.outputs, results):
+        out.tag.test_value = value

@@ -8,10 +8,12 @@ The rules themselves live next to the ops they concern (``tensor/rewrites.py``).
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..config import config
 from ..graph import Constant
 from .fgraph import FunctionGraph
 
@@ -97,10 +99,34 @@ def merge(fgraph: FunctionGraph, report: RewriteReport) -> None:
 def run_passes(fgraph: FunctionGraph, passes) -> RewriteReport:
     """Run ``passes`` in order on ``fgraph``; return what fired."""
     report = RewriteReport(nodes_before=len(fgraph))
-    for p in passes:
-        if p.run is not None:
-            p.run(fgraph, report)
-        else:
-            apply_local_rules(fgraph, p.rules, report)
+    # nodes that rewrites build have no test values to compute from (Theano: the
+    # compute_test_value_opt flag)
+    with config.change_flags(compute_test_value=config.compute_test_value_opt):
+        for p in passes:
+            if p.run is not None:
+                p.run(fgraph, report)
+            else:
+                apply_local_rules(fgraph, p.rules, report)
     report.nodes_after = len(fgraph)
     return report
+
+
+def local_optimizer(tracks, inplace: bool = False, requirements=()):
+    """Theano's decorator for a local optimizer ``fn(node)`` (returning replacements for the
+    node's outputs, a dict, or False): the result is a rule ``rule(fgraph, node)`` that a
+    ``Pass`` can run, tried on the nodes whose op is one of ``tracks`` (op classes or ops;
+    None: every node)."""
+    classes = tuple(t for t in tracks or () if isinstance(t, type))
+    ops = [t for t in tracks or () if not isinstance(t, type)]
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def rule(fgraph, node):
+            if tracks and not (isinstance(node.op, classes) or node.op in ops):
+                return None
+            return fn(node) or None
+
+        rule.transform = fn
+        return rule
+
+    return decorate

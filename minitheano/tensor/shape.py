@@ -348,7 +348,7 @@ def reshape(x, newshape, ndim=None, broadcastable=None):
             raise ValueError(
                 "reshape: the new shape is a symbolic vector of unknown length; pass ndim="
             )
-    return Reshape(ndim).make_node(x, shp, broadcastable).outputs[0]
+    return Reshape(ndim)(x, shp, broadcastable)
 
 
 @dataclass(frozen=True)
