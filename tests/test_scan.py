@@ -379,9 +379,10 @@ def test_equal_loops_merge_and_equal_computations():
     assert not equal_computations([T.exp(y) + 1], [T.exp(z) + 2], [y], [z])
 
 
-def test_gradient_through_a_dropout_mask_drawn_inside_the_loop():
-    """MRG's state is a tensor kept per step, so the backward loop sees the forward's masks."""
-    srng = MRG_RandomStreams(seed=3)
+@pytest.mark.parametrize("streams", [MRG_RandomStreams, RandomStreams])
+def test_gradient_through_a_dropout_mask_drawn_inside_the_loop(streams):
+    """The forward loop keeps its masks for the backward loop (no second draw)."""
+    srng = streams(seed=3)
 
     def step(x_t, h, W):
         mask = srng.binomial(size=(3,), p=0.5, dtype="float64")
@@ -422,3 +423,24 @@ def test_per_step_results_nothing_reads_are_not_computed():
     assert (only_w, with_x) == (2, 3)  # the gradient of x is not computed when not asked for
     X, H0, W = RNG.randn(4, 3), RNG.randn(3), RNG.randn(3, 3) * 0.5
     np.testing.assert_allclose(f(X, H0, W)[0], g(X, H0, W)[0], rtol=1e-12)
+
+
+def test_the_forward_loop_keeps_intermediates_only_for_a_gradient_that_reads_them():
+    x, h0 = T.dmatrix("x"), T.dvector("h0")
+    h, _ = theano.scan(lambda x_t, h: T.tanh(T.exp(x_t) * h), sequences=x, outputs_info=h0)
+
+    def inner(f, name):
+        step = next(s for s in f.program.steps if str(s.node.op) == name)
+        return step.fn.inner_programs[0][1]
+
+    plain = theano.function([x, h0], h)
+    assert len(inner(plain, "for{scan_fn}").output_slots) == 1  # nothing kept
+    g = theano.function([x, h0], T.grad(h.sum(), [x, h0]))
+    assert len(inner(g, "for{scan_fn}").output_slots) == 2  # exp(x_t) kept for the backward
+    assert "exp" not in str(inner(g, "for{grad_of_scan_fn}"))  # ... which does not recompute it
+    verify_grad(
+        lambda x, h0: theano.scan(
+            lambda x_t, h: T.tanh(T.exp(x_t) * h), sequences=x, outputs_info=h0
+        )[0],
+        [RNG.randn(3, 2), RNG.randn(2)],
+    )

@@ -25,7 +25,7 @@ import dataclasses
 import numpy as np
 
 from ..gradient import grad
-from ..graph import Constant, ancestors, clone_replace
+from ..graph import Constant, ancestors, clone_replace, graph_inputs
 from ..tensor.basic import Alloc, stack, zeros_like
 from ..tensor.elemwise import cast, le, minimum, switch
 from ..tensor.shape import DimShuffle, patternbroadcast, shape_padleft
@@ -67,7 +67,10 @@ def scan_grad(op, inputs, outputs, output_grads):
     forward = list(zip(in_seqs, b_seqs)) + list(zip(in_shared, b_shared))
     forward += [(v, b) for taps, bs in zip(in_taps, b_taps) for v, b in zip(taps, bs)]
     forward += list(zip(in_non_seqs, b_non_seqs))
-    clones = clone_replace(targets, forward)
+    saved = list(range(n_nit - op.n_saved, n_nit))  # intermediates the forward loop keeps
+    clones = clone_replace(targets + [out_nit[q] for q in saved], forward)
+    saved_clones = dict(zip(saved, clones[len(targets) :]))
+    clones = clones[: len(targets)]
     state_clones = dict(zip([j for j in range(n_st) if active[j]], clones))
     nit_clones = dict(zip([q for q in range(n_nit) if active_nit[q]], clones[len(state_clones) :]))
 
@@ -107,7 +110,14 @@ def scan_grad(op, inputs, outputs, output_grads):
     wrt = [b_seqs[s] for s in seq_idx] + [b_taps[j][t] for j, t in tap_idx]
     wrt += [b_non_seqs[k] for k in ns_idx]
     grads = grad(None, wrt, known_grads=dict(adjoints.values()), disconnected_inputs="ignore")
-    grads = clone_replace(grads, known_pairs)
+    # the body's outputs, and the intermediates the forward loop kept, are not computed again
+    saved_pairs = {q: (c, c.type()) for q, c in saved_clones.items() if c.owner is not None}
+    grads = clone_replace(grads, known_pairs + list(saved_pairs.values()))
+    leaves = {id(v) for v in graph_inputs(grads)}
+    for q, (_, known) in saved_pairs.items():
+        if id(known) in leaves:
+            known_in.append(known)
+            known_outer.append(ys[q][::-1])
     g_seq = grads[: len(seq_idx)]
     g_tap = dict(zip(tap_idx, grads[len(seq_idx) : len(seq_idx) + len(tap_idx)]))
     g_ns = grads[len(seq_idx) + len(tap_idx) :]

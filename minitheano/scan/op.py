@@ -32,6 +32,7 @@ from ..compile.rewrite import run_passes
 from ..graph import Apply, Variable, clone_replace, toposort
 from ..op import Op
 from ..tensor.type import INT_DTYPES, TensorType, as_tensor_variable
+from .saving import per_step_shapes, saved_intermediates
 from .utils import equal_computations
 
 
@@ -101,6 +102,7 @@ class Scan(Op):
     truncate_gradient: int = -1
     name: str = "scan_fn"
     mode: object = None
+    n_saved: int = 0  # the last n_saved per-step outputs are intermediates kept for the gradient
 
     # running the loop at compile time would hide it from profiles for little gain
     constant_foldable = False
@@ -193,15 +195,14 @@ class Scan(Op):
         return ScanThunk(self, self.inner.program(xp, self.mode), xp)(*inputs)
 
     def infer_shape(self, node, input_shapes):
-        if self.as_while or self.n_nit_sot:
-            # the steps a while loop runs, and the shapes of per-step outputs, are only known
-            # by running the body
+        if self.as_while:  # how many steps run is known only by running them
             raise NotImplementedError(f"{self}: output shapes are known only at run time")
         n_steps = node.inputs[0]
         _, _, init_shapes, shared_shapes, _ = self.split_outer_inputs(input_shapes)
         shapes = []
         for shape, m, keep_last in zip(init_shapes, self.mins, self.last_only):
             shapes.append((m if keep_last else n_steps + m,) + tuple(shape[1:]))
+        shapes += [(n_steps,) + dims for dims in per_step_shapes(self, input_shapes)]
         return shapes + list(shared_shapes)
 
     def grad(self, inputs, outputs, output_grads):
@@ -213,6 +214,10 @@ class Scan(Op):
 def _check_fits(op, what, outer, inner, leading: bool) -> None:
     """``outer`` (with one more leading dim when ``leading``) must carry values of ``inner``'s
     type: same dtype and ndim, and broadcastable wherever ``inner`` is."""
+    if not isinstance(inner.type, TensorType):  # a random generator, say
+        if outer.type != inner.type:
+            raise TypeError(f"{op}: the {what} {outer} is {outer.type}, not {inner.type}")
+        return
     ndim = inner.ndim + (1 if leading else 0)
     bcast = outer.broadcastable[1:] if leading else outer.broadcastable
     if (
@@ -243,12 +248,16 @@ def scan_node(
     name="scan_fn",
     mode=None,
 ) -> list[Variable]:
-    """Apply a new ``Scan`` to outer inputs; returns the node's outputs (raw buffers)."""
+    """Apply a new ``Scan`` to outer inputs; returns the node's outputs (raw buffers), less
+    the intermediates it keeps for its gradient (``saving.py``)."""
+    step_inputs = inner_inputs[: len(inner_inputs) - len(non_seqs)]
+    saved = saved_intermediates(step_inputs, inner_outputs)
+    end = len(state_taps) + n_nit_sot  # the per-step outputs end here
     op = Scan(
-        InnerGraph(inner_inputs, inner_outputs),
+        InnerGraph(inner_inputs, inner_outputs[:end] + saved + inner_outputs[end:]),
         len(seqs),
         tuple(tuple(t) for t in state_taps),
-        n_nit_sot,
+        n_nit_sot + len(saved),
         len(shared),
         len(non_seqs),
         as_while,
@@ -256,6 +265,7 @@ def scan_node(
         truncate_gradient,
         name or "scan_fn",
         mode,
+        len(saved),
     )
     node = op.make_node(n_steps, *seqs, *inits, *shared, *non_seqs)
-    return node.outputs
+    return node.outputs[:end] + node.outputs[end + len(saved) :]

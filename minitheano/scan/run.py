@@ -68,7 +68,10 @@ class ScanStep:
         states, nit, shared, cond = op.split_inner_outputs()
         outputs = list(states) + [nit[q] for q in kept] + list(shared)
         inner = InnerGraph(op.inner.inputs, outputs + ([cond] if cond is not None else []))
-        pruned = dataclasses.replace(op, inner=inner, n_nit_sot=len(kept), last_only=last_only)
+        n_saved = sum(q >= n_nit - op.n_saved for q in kept)
+        pruned = dataclasses.replace(
+            op, inner=inner, n_nit_sot=len(kept), last_only=last_only, n_saved=n_saved
+        )
         positions = list(range(n_st)) + [n_st + q for q in kept]
         positions += range(n_st + n_nit, n_st + n_nit + op.n_shared)
         return ScanStep(pruned, self.xp, positions, n_st + n_nit + op.n_shared)
@@ -110,7 +113,7 @@ class ScanThunk:
                     f"scan {op.name}: sequence {k} has {seq.shape[0]} rows, fewer than the "
                     f"{n} steps asked for"
                 )
-        if n == 0 and op.n_nit_sot:
+        if n == 0 and op.n_nit_sot > op.n_saved:
             raise ValueError(
                 f"scan {op.name}: cannot run 0 steps: the shapes of the outputs that are not fed "
                 f"back are only known by running a step"
@@ -135,6 +138,8 @@ class ScanThunk:
                 buf[:m] = init[:m]
                 buffers.append(buf)
         ys = [None] * op.n_nit_sot
+        if n == 0:  # kept intermediates of no step (nothing reads them)
+            ys = [xp.empty((0,) * (v.ndim + 1), v.dtype) for v in op.split_inner_outputs()[1]]
         done = self._loop(n, seqs, buffers, shapes, ys, storage)
         results = []
         for j, m in enumerate(op.mins):
