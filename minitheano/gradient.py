@@ -9,6 +9,7 @@ import numpy as np
 
 from .config import config
 from .graph import Apply, Variable, ancestors, toposort
+from .missing import missing_attribute
 from .op import Op
 from .tensor.type import DISCRETE_DTYPES, FLOAT_DTYPES, TensorType, as_tensor_variable
 
@@ -47,7 +48,8 @@ def grad(
     Variables in ``consider_constant`` are treated as constants (no gradient flows through
     them). A ``wrt`` that the cost does not depend on raises ``DisconnectedInputError`` unless
     ``disconnected_inputs`` is ``'warn'`` or ``'ignore'``; it then gets zeros. Integer
-    variables get zero gradients.
+    variables, and everything reached only through integers (an integer cost), get zero
+    gradients.
     """
     if disconnected_inputs not in ("raise", "warn", "ignore"):
         raise ValueError("grad: disconnected_inputs must be 'raise', 'warn' or 'ignore'")
@@ -64,10 +66,6 @@ def grad(
             raise TypeError(
                 f"grad: the cost must be a scalar, got {cost.type}; take its sum or "
                 f"mean first (or pass known_grads)"
-            )
-        if cost.dtype in DISCRETE_DTYPES:
-            raise TypeError(
-                f"grad: the cost has the integer dtype {cost.dtype}; it has no gradient"
             )
         from .tensor.elemwise import const_like
 
@@ -94,7 +92,12 @@ def grad(
             continue
         if not any(id(i) in needs and id(i) not in blocked for i in node.inputs):
             continue
-        output_grads = [grads.get(id(o)) for o in node.outputs]
+        # nothing flows back through integer outputs (as in Theano): the gradient of an
+        # integer cost, or through a cast to int, is zero
+        output_grads = [
+            None if getattr(o.type, "dtype", None) in DISCRETE_DTYPES else grads.get(id(o))
+            for o in node.outputs
+        ]
         if all(g is None or _is_zero(g) for g in output_grads):
             # a gradient is linear in the output gradients: zeros in, zeros out, so nothing
             # is added to the inputs' gradients (the gradient of an integer division, or of
@@ -384,4 +387,4 @@ def __getattr__(name):
         import importlib
 
         return getattr(importlib.import_module(f"{__package__}.scan"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise missing_attribute(__name__, name)  # a Theano name not provided: say so

@@ -153,7 +153,7 @@ def test_runtime_error_names_op_shapes_dtypes_and_the_users_line():
 
 def test_build_time_errors_name_the_op_and_types():
     with pytest.raises(TypeError, match=r"Dot.*tensor3"):
-        T.dot(T.tensor3(), T.matrix())
+        T.Dot()(T.tensor3(), T.matrix())  # the op (T.dot of a tensor3 is a tensordot)
     with pytest.raises(TypeError, match="integer or bool"):
         T.and_(T.fvector(), T.fvector())
     with pytest.raises(IndexError, match="too many indices"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -350,8 +351,26 @@ def vertical_stack(*args):
     return _stack_matrices("vertical_stack", 0, args)
 
 
-def stack(tensors, axis=0):
-    """Join tensors along a new ``axis``."""
+def stack(*tensors, **kwargs):
+    """Join tensors along a new ``axis``: ``stack([a, b, c], axis=0)``, or Theano's older
+    ``stack(a, b, c)`` (deprecated there too; warns)."""
+    axis = kwargs.pop("axis", 0)
+    if "tensors" in kwargs:
+        tensors = (kwargs.pop("tensors"),)
+    if kwargs or not tensors:
+        raise TypeError(f"stack(tensors, axis=0): unexpected arguments {sorted(kwargs)}")
+    if isinstance(tensors[0], (list, tuple)):
+        if len(tensors) == 2:
+            axis = tensors[1]
+        elif len(tensors) > 2:
+            raise TypeError("stack(tensors, axis=0): too many arguments")
+        tensors = tensors[0]
+    else:
+        warnings.warn(
+            "stack(*tensors) is deprecated (as in Theano); use stack(tensors, axis=0)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
     tensors = [as_tensor_variable(t) for t in tensors]
     ndim = tensors[0].ndim
     if axis < 0:

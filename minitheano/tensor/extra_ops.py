@@ -7,13 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..config import config
-from ..graph import Apply
+from ..graph import Apply, Variable
+from ..missing import module_getattr
 from ..op import Op
-from .basic import alloc, arange, zeros
+from .basic import alloc, arange, zeros, zeros_like
 from .shape import dimshuffle, flatten, reshape, shape
 from .sort import AlongAxis
-from .subtensor import set_subtensor
-from .type import DISCRETE_DTYPES, TensorType, as_tensor_variable
+from .static_values import get_vector_length
+from .subtensor import inc_subtensor, set_subtensor
+from .type import DISCRETE_DTYPES, INT_DTYPES, TensorType, as_tensor_variable
 
 
 @dataclass(frozen=True)
@@ -68,13 +70,25 @@ def diff(x, n=1, axis=-1):
 
 
 def repeat(x, repeats, axis=None):
-    """Each element repeated ``repeats`` (an int) times along ``axis`` (flattened when None)."""
-    if not isinstance(repeats, int) or repeats < 0:
-        raise NotImplementedError(f"repeat: repeats must be a non-negative int, got {repeats!r}")
+    """Each element repeated ``repeats`` times along ``axis`` (flattened when None), as
+    ``numpy.repeat``: ``repeats`` is an int, a symbolic int scalar, or an int vector giving
+    each element its own count."""
     x = as_tensor_variable(x)
     if axis is None:
         x, axis = flatten(x), 0
     axis %= x.ndim
+    if isinstance(repeats, int):
+        if repeats < 0:
+            raise ValueError(f"repeat: repeats must be non-negative, got {repeats}")
+    else:
+        repeats = as_tensor_variable(repeats)
+        if repeats.dtype not in INT_DTYPES or repeats.ndim > 1:
+            raise TypeError(f"repeat: repeats must be an int scalar or vector, got {repeats.type}")
+        if repeats.ndim == 1 and repeats.broadcastable[0]:
+            repeats = repeats[0]
+        if repeats.ndim == 1:
+            return RepeatOp(axis)(x, repeats)
+    # the same count for every element: broadcast along a new axis, then merge it
     order = list(range(axis + 1)) + ["x"] + list(range(axis + 1, x.ndim))
     sizes = [shape(x)[a] for a in range(x.ndim)]
     tiled = alloc(dimshuffle(x, order), *sizes[: axis + 1], repeats, *sizes[axis + 1 :])
@@ -82,12 +96,60 @@ def repeat(x, repeats, axis=None):
     return reshape(tiled, merged, ndim=x.ndim)
 
 
+@dataclass(frozen=True)
+class RepeatOp(Op):
+    """``numpy.repeat(x, repeats, axis)`` with a vector ``repeats`` (one count per element)."""
+
+    axis: int
+
+    def make_node(self, x, repeats) -> Apply:
+        x, repeats = as_tensor_variable(x), as_tensor_variable(repeats)
+        bcast = tuple(False if a == self.axis else b for a, b in enumerate(x.broadcastable))
+        return Apply(self, [x, repeats], [TensorType(x.dtype, bcast)()])
+
+    def perform(self, xp, x, repeats):
+        if repeats.shape[0] != x.shape[self.axis]:
+            raise ValueError(
+                f"{self}: {repeats.shape[0]} repeats for {x.shape[self.axis]} elements along "
+                f"axis {self.axis} of an input of shape {x.shape}"
+            )
+        return xp.repeat(x, repeats, axis=self.axis)
+
+    def infer_shape(self, node, input_shapes):
+        from .reduce import sum as sum_
+
+        out = list(input_shapes[0])
+        out[self.axis] = sum_(node.inputs[1], dtype="int64")
+        return [tuple(out)]
+
+    def grad(self, inputs, outputs, output_grads):
+        # each input element receives the sum of the gradients of its copies (a scatter-add)
+        (x, repeats), (gz,) = inputs, output_grads
+        if x.dtype in DISCRETE_DTYPES:
+            return [None, None]
+        source = RepeatOp(0)(arange(shape(x)[self.axis]), repeats)
+        index = (slice(None),) * self.axis + (source,)
+        return [inc_subtensor(zeros_like(x)[index], gz), None]
+
+
 def tile(x, reps, ndim=None):
-    """``x`` repeated ``reps[i]`` times along each axis ``i`` (ints), as ``numpy.tile``."""
+    """``x`` repeated ``reps[i]`` times along each axis ``i``, as ``numpy.tile``; ``reps`` is an
+    int, a list of ints and symbolic int scalars, or a symbolic int vector of known length."""
     x = as_tensor_variable(x)
+    if isinstance(reps, Variable) and reps.ndim == 1:
+        try:
+            n = get_vector_length(reps)
+        except ValueError:
+            if ndim is None:
+                raise ValueError("tile: reps is a vector of unknown length; pass ndim") from None
+            n = ndim
+        reps = [reps[i] for i in range(n)]
+    elif isinstance(reps, Variable):
+        reps = [reps]
     reps = [reps] if isinstance(reps, int) else list(reps)
-    if any(not isinstance(r, int) or r < 0 for r in reps):
-        raise NotImplementedError(f"tile: reps must be non-negative ints, got {reps!r}")
+    for r in reps:
+        if isinstance(r, int) and r < 0 or isinstance(r, Variable) and r.dtype not in INT_DTYPES:
+            raise ValueError(f"tile: reps must be non-negative ints or int scalars, got {r!r}")
     ndim = max(x.ndim, len(reps)) if ndim is None else ndim
     if ndim < max(x.ndim, len(reps)):
         raise ValueError(f"tile: ndim={ndim} is less than x's {x.ndim} dims or len(reps)")
@@ -156,3 +218,6 @@ def to_one_hot(y, nb_class, dtype=None):
     n = shape(y)[0]
     one_hot = zeros((n, nb_class), dtype=dtype or config.floatX)
     return set_subtensor(one_hot[arange(n), y], 1)
+
+
+__getattr__ = module_getattr(__name__)  # Theano names not provided: say so (missing.py)

@@ -1,5 +1,5 @@
-"""Matrices: ``dot`` (vectors and matrices), ``outer``, ``batched_dot``, ``tensordot``, and
-``eye``, ``identity_like``, ``diag``."""
+"""Matrices: ``dot``, ``outer``, ``batched_dot``, ``tensordot``, ``eye`` and ``identity_like``
+(diagonals: ``diag.py``)."""
 
 from __future__ import annotations
 
@@ -53,10 +53,17 @@ class Dot(Op):
 
 
 def dot(a, b):
-    """Matrix/vector product (``numpy.dot`` semantics for up to 2 dims); scalars multiply."""
+    """Matrix/vector product; scalars multiply. With more than 2 dims, Theano's rule: the last
+    axis of ``a`` is summed against the second-to-last of ``b`` (its only one for a vector), as
+    ``numpy.dot``.
+
+    >>> T.dot(T.tensor3(), T.matrix())  # (k, m, n) . (n, p) -> (k, m, p)
+    """
     a, b = as_tensor_variable(a), as_tensor_variable(b)
     if a.ndim == 0 or b.ndim == 0:
         return a * b
+    if a.ndim > 2 or b.ndim > 2:
+        return tensordot(a, b, [[a.ndim - 1], [max(0, b.ndim - 2)]])
     return Dot()(a, b)
 
 
@@ -183,22 +190,3 @@ def identity_like(x):
 
     x = as_tensor_variable(x)
     return eye(shape(x)[0], shape(x)[1], 0, dtype=x.dtype)
-
-
-def diag(v, k=0):
-    """The diagonal of a matrix, or the square matrix with the vector ``v`` on its diagonal."""
-    from .basic import arange, zeros
-    from .elemwise import minimum
-    from .shape import shape
-    from .subtensor import set_subtensor
-
-    v = as_tensor_variable(v)
-    if k != 0:
-        raise NotImplementedError("diag: only the main diagonal (k=0) is supported")
-    if v.ndim == 1:
-        n = shape(v)[0]
-        return set_subtensor(zeros((n, n), dtype=v.dtype)[arange(n), arange(n)], v)
-    if v.ndim == 2:
-        index = arange(minimum(shape(v)[0], shape(v)[1]))
-        return v[index, index]
-    raise ValueError(f"diag: needs a vector or a matrix, got {v.type}")

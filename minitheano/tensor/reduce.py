@@ -196,18 +196,32 @@ def mean(x, axis=None, dtype=None, keepdims=False, acc_dtype=None):
     return true_div(total, cast(count, total.dtype))
 
 
-def var(x, axis=None, keepdims=False):
-    """Variance over ``axis`` (population variance, as NumPy's default)."""
+def var(x, axis=None, ddof=0, keepdims=False, corrected=False):
+    """Variance over ``axis``, divided by ``n - ddof``; ``corrected`` subtracts the rounding
+    error of the two-pass algorithm (Theano's 'corrected two pass')."""
+    if isinstance(ddof, bool):
+        raise ValueError("var: ddof is the third argument now: (x, axis, ddof=0, keepdims=False)")
     x = as_tensor_variable(x)
-    centered = x - mean(x, axis=axis, keepdims=True)
-    return mean(centered * centered, axis=axis, keepdims=keepdims)
+    axes = _normalize_axis(axis, x.ndim, "var")
+    centered = x - mean(x, axis=axes, keepdims=True)
+    if ddof == 0:
+        v = mean(centered * centered, axis=axes, keepdims=keepdims)
+        error = mean(centered, axis=axes, keepdims=keepdims) ** 2 if corrected else None
+    else:
+        v = sum(centered * centered, axis=axes, keepdims=keepdims)
+        error = sum(centered, axis=axes, keepdims=keepdims) ** 2 if corrected else None
+        for a in axes:
+            v = true_div(v, shape(x)[a] - ddof)
+            if corrected:
+                error = true_div(error, (shape(x)[a] - ddof) * shape(x)[a])
+    return v if error is None else v - error
 
 
-def std(x, axis=None, keepdims=False):
-    """Standard deviation over ``axis``."""
+def std(x, axis=None, ddof=0, keepdims=False, corrected=False):
+    """Standard deviation over ``axis`` (the square root of ``var``, same arguments)."""
     from .elemwise import sqrt
 
-    return sqrt(var(x, axis=axis, keepdims=keepdims))
+    return sqrt(var(x, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected))
 
 
 @dataclass(frozen=True)

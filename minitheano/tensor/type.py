@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -49,10 +49,14 @@ def upcast_to_float(*dtypes: str) -> str:
 
 @dataclass(frozen=True)
 class TensorType:
-    """The type of a tensor: its ``dtype`` and which dims are ``broadcastable`` (known size 1)."""
+    """The type of a tensor: its ``dtype`` and which dims are ``broadcastable`` (known size 1).
+
+    ``name`` only labels the type when printed (two types with equal dtype and pattern are equal).
+    """
 
     dtype: str
     broadcastable: tuple
+    name: str | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         dtype = str(np.dtype(self.dtype))
@@ -71,7 +75,37 @@ class TensorType:
 
         return TensorVariable(self, name=name)
 
+    make_variable = __call__
+
+    def filter_variable(self, other):
+        """``other`` as a variable of this type: the same dtype and ndim, and broadcastable dims
+        where this type has them (a ``row`` passes for a ``matrix``); else TypeError."""
+        from .shape import patternbroadcast
+
+        other = as_tensor_variable(other)
+        if other.type == self:
+            return other
+        if other.dtype == self.dtype and other.ndim == self.ndim:
+            if all(o or not b for o, b in zip(other.broadcastable, self.broadcastable)):
+                return patternbroadcast(other, self.broadcastable)
+        raise TypeError(f"cannot convert {other} ({other.type}) to {self}: dtypes or dims differ")
+
+    def is_valid_value(self, value) -> bool:
+        """Whether ``value`` is an array of exactly this type (dtype, ndim, size-1 dims)."""
+        return (
+            isinstance(value, np.ndarray)
+            and value.dtype == self.dtype
+            and value.ndim == self.ndim
+            and all(n == 1 for b, n in zip(self.broadcastable, value.shape) if b)
+        )
+
+    def value_zeros(self, shape) -> np.ndarray:
+        """A zero array of this dtype and the given shape."""
+        return np.zeros(shape, dtype=self.dtype)
+
     def __str__(self) -> str:
+        if self.name is not None:
+            return self.name
         kind = _NDIM_NAMES.get(self.ndim, f"{self.ndim}d")
         pattern = (
             ""
