@@ -117,7 +117,7 @@ def debugprint(
     for node in loops:  # grows while inner graphs show nested loops
         lines += ["", describe(node.outputs[0])]
         links.update((id(i), o) for i, o in node.op.inner_to_outer(node))
-        for out in node.op.inner.outputs:
+        for out in node.op.shown_inner_outputs():
             walk(out, " >", 1)
     text = "\n".join(lines)
     if file == "str":
