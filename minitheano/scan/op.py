@@ -148,6 +148,12 @@ class Scan(Op):
         c = b + self.n_shared
         return outs[:a], outs[a:b], outs[b:c], (outs[c] if self.as_while else None)
 
+    def shown_inner_outputs(self) -> list:
+        """The body's outputs less the intermediates kept for the gradient (for printing)."""
+        states, nit, shared, cond = self.split_inner_outputs()
+        shown = list(states) + list(nit[: len(nit) - self.n_saved]) + list(shared)
+        return shown + ([cond] if cond is not None else [])
+
     def inner_to_outer(self, node) -> list:
         """``(inner input, outer input)`` pairs: what each inner input is read from."""
         _, seqs, inits, shared, non_seqs = self.split_outer_inputs(node.inputs)
