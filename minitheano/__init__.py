@@ -22,3 +22,13 @@ __version__ = "0.1.0"
 
 del _rng_mrg  # imported for its binding as sandbox.rng_mrg
 _blas_threads.tune(config.blas_thread_timeout)
+
+# Theano's other top-level names, and its legacy module paths (theano.gof, theano.compat ...)
+from . import compat, gof, gpuarray, scalar  # noqa: E402
+from .config import change_flags  # noqa: E402
+from .graph import clone  # noqa: E402
+from .missing import module_getattr as _module_getattr  # noqa: E402
+from .printing import pp  # noqa: E402
+from .tensor import dot, get_scalar_constant_value  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)  # a Theano name minitheano lacks: say so

@@ -162,3 +162,8 @@ def pydotprint(*args, **kwargs):
     from .viz import pydotprint as draw
 
     return draw(*args, **kwargs)
+
+
+from .missing import module_getattr  # noqa: E402
+
+__getattr__ = module_getattr(__name__)  # Theano names not provided: say so (missing.py)

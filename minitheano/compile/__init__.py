@@ -1,5 +1,7 @@
 """Compilation: graphs to programs (``function``), rewrites and profiling."""
 
+from ..shared import SharedVariable, shared
+from . import io, mode, pfunc, sharedvalue  # Theano's module paths
 from .function import (
     Function,
     In,
@@ -9,6 +11,8 @@ from .function import (
     Param,
     UnusedInputError,
     function,
+    get_default_mode,
+    get_mode,
 )
 
 __all__ = [
@@ -20,4 +24,8 @@ __all__ = [
     "function",
     "MissingInputError",
     "UnusedInputError",
+    "SharedVariable",
+    "shared",
+    "get_mode",
+    "get_default_mode",
 ]

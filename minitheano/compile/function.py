@@ -29,17 +29,28 @@ class UnusedInputError(ValueError):
 
 @dataclass
 class In:
-    """A function input with options: ``In(x, value=default, name=None)``."""
+    """A function input with options: ``In(x, name=None, value=default)`` (Theano's argument
+    order; ``update``, ``strict``, ``autoname``, ``implicit``, ``shared`` are accepted)."""
 
     variable: Variable
-    value: object = None
     name: str | None = None
-    borrow: bool = False
-    allow_downcast: bool | None = None
+    value: object = None
+    update: object = None
     mutable: bool = False
+    strict: bool = False
+    allow_downcast: bool | None = None
+    autoname: bool = True
+    implicit: bool | None = None
+    borrow: bool = False
+    shared: bool = False
 
     def __post_init__(self):
-        if self.name is None:
+        if self.update is not None:
+            raise NotImplementedError(
+                f"In({self.variable}, update=...): inputs that update themselves are not "
+                f"supported; use a shared variable and function(updates=...)"
+            )
+        if self.name is None and self.autoname:
             self.name = self.variable.name
 
     @property
@@ -80,14 +91,29 @@ _MODES = {
 }
 
 
+#: Theano's ``config.optimizer`` values -> this package's optimizer levels
+_OPTIMIZERS = {"None": None, "merge": "fast_compile", "fast_compile": "fast_compile"}
+
+
 def get_mode(mode) -> Mode:
+    """The ``Mode`` for ``mode`` (None: ``config.mode``; Theano's default mode ``'Mode'``, and
+    ``FAST_RUN`` when ``config.optimizer`` was changed, follow ``config.optimizer``)."""
     if mode is None:
         mode = config.mode
     if isinstance(mode, Mode):
         return mode
+    if isinstance(mode, str) and (
+        mode == "Mode" or (mode.upper() == "FAST_RUN" and config.optimizer != "fast_run")
+    ):
+        return Mode(optimizer=_OPTIMIZERS.get(config.optimizer, "fast_run"))
     if isinstance(mode, str) and mode.upper() in _MODES:
         return _MODES[mode.upper()]
     raise ValueError(f"function: unknown mode {mode!r}; use 'FAST_RUN', 'FAST_COMPILE' or a Mode")
+
+
+def get_default_mode() -> Mode:
+    """The mode ``function`` uses when given none."""
+    return get_mode(None)
 
 
 def passes_for(mode: Mode):

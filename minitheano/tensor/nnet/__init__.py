@@ -44,3 +44,8 @@ __all__ = [
     "selu",
     "softsign",
 ]
+
+
+from ...missing import module_getattr  # noqa: E402
+
+__getattr__ = module_getattr(__name__)  # Theano names not provided: say so (missing.py)

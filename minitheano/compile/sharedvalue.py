@@ -1,0 +1,5 @@
+"""``theano.compile.sharedvalue``: shared variables."""
+
+from ..shared import SharedVariable, shared
+
+__all__ = ["SharedVariable", "shared"]
