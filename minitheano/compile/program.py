@@ -207,7 +207,9 @@ def _split_lazy(order, outputs, xp):
                     step_inputs.append(var)
                 positions.append(next(k for k, v in enumerate(step_inputs) if v is var))
             runners[label] = (sub, positions)
-        lazy[id(node)] = (step_inputs, _lazy_thunk(node, xp, len(always), runners))
+        thunk = _lazy_thunk(node, xp, len(always), runners)
+        thunk.input_variables = step_inputs
+        lazy[id(node)] = (step_inputs, thunk)
     return kept, lazy
 
 
@@ -240,8 +242,9 @@ def describe_value(value) -> str:
 def runtime_error(step: Step, args, exc: Exception) -> Exception:
     """An exception of the same kind as ``exc`` naming the op, the inputs and the user's line."""
     node = step.node
+    variables = getattr(step.fn, "input_variables", node.inputs)  # a lazy step's differ
     inputs = "\n".join(
-        f"    {inp}: {inp.type}, value {describe_value(a)}" for inp, a in zip(node.inputs, args)
+        f"    {inp}: {inp.type}, value {describe_value(a)}" for inp, a in zip(variables, args)
     )
     message = (
         f"{exc}\n  while running {node.op} (program step: {step})\n"
