@@ -569,3 +569,87 @@ SPECS = [
         lambda a, lo, hi: np.where(a < lo, lo, np.where(a > hi, hi, a)),
     ),
 ]
+
+
+# --- linear algebra, diagonals and rearrangements (T.nlinalg, T.slinalg ...) ---------------------
+def _square(n):
+    """A well-conditioned square matrix."""
+    return u(n, n) + n * np.eye(n)
+
+
+def _gram(a):
+    """A symmetric positive definite matrix made from ``a`` (numpy or symbolic)."""
+    lib = np if isinstance(a, np.ndarray) else T
+    return lib.dot(a, a.T) + 2 * lib.eye(a.shape[0])
+
+
+REPEATS = np.array([2, 0, 1, 3, 1], dtype="int32")
+SPECS += [
+    OpSpec("dot_tensor3_matrix", T.dot, [u(2, 3, 5), u(5, 7)], np.dot),
+    OpSpec("dot_matrix_tensor3", T.dot, [u(3, 5), u(2, 5, 7)], np.dot),
+    OpSpec("dot_vector_tensor3", T.dot, [u(5), u(2, 5, 3)], np.dot),
+    OpSpec("matrix_inverse", T.nlinalg.matrix_inverse, [_square(3)], np.linalg.inv),
+    OpSpec("det", T.nlinalg.det, [_square(3)], np.linalg.det),
+    OpSpec("pinv", T.nlinalg.pinv, [u(3, 5)], np.linalg.pinv),
+    OpSpec("trace", T.nlinalg.trace, [u(3, 5)], np.trace),
+    OpSpec("eigh_values", lambda a: T.nlinalg.eigh(a)[0], [_gram(u(3, 5))], np.linalg.eigvalsh),
+    OpSpec(  # squared: an eigenvector's sign is arbitrary
+        "eigh_vectors_upper",
+        lambda a: T.nlinalg.eigh(a, "U")[1] ** 2,
+        [_gram(u(3, 5))],
+        lambda a: np.linalg.eigh(a, "U")[1] ** 2,
+    ),
+    OpSpec(
+        "svd_values",
+        lambda a: T.nlinalg.svd(a, compute_uv=False),
+        [u(3, 5)],
+        lambda a: np.linalg.svd(a, compute_uv=False),
+        grad=False,
+    ),
+    OpSpec(
+        "cholesky",
+        lambda a: T.slinalg.cholesky(_gram(a)),
+        [u(3, 5)],
+        lambda a: np.linalg.cholesky(_gram(a)),
+    ),
+    OpSpec(
+        "cholesky_upper",
+        lambda a: T.slinalg.Cholesky(lower=False)(_gram(a)),
+        [u(3, 5)],
+        lambda a: np.linalg.cholesky(_gram(a)).T,
+    ),
+    OpSpec("solve_vector", T.slinalg.solve, [_square(3), u(3)], np.linalg.solve),
+    OpSpec("solve_matrix", T.slinalg.solve, [_square(3), u(3, 5)], np.linalg.solve),
+    OpSpec(
+        "solve_lower_triangular",
+        T.slinalg.solve_lower_triangular,
+        [_square(3), u(3, 5)],
+        lambda a, b: np.linalg.solve(np.tril(a), b),
+    ),
+    OpSpec(
+        "solve_upper_triangular",
+        T.slinalg.solve_upper_triangular,
+        [_square(3), u(3)],
+        lambda a, b: np.linalg.solve(np.triu(a), b),
+    ),
+    OpSpec("diag_offset", lambda a: T.diag(a, 2), [u(3, 5)], lambda a: np.diag(a, 2)),
+    OpSpec("alloc_diag_offset", lambda v: T.diag(v, -1), [u(3)], lambda v: np.diag(v, -1)),
+    OpSpec(
+        "diagonal_3d",
+        lambda a: T.diagonal(a, 1, 2, 0),
+        [u(2, 3, 5)],
+        lambda a: np.diagonal(a, 1, 2, 0),
+    ),
+    OpSpec("tril", lambda a: T.tril(a, 1), [u(3, 5)], lambda a: np.tril(a, 1)),
+    OpSpec("triu", lambda a: T.triu(a, -1), [u(5, 3)], lambda a: np.triu(a, -1)),
+    OpSpec("roll", lambda a: T.roll(a, 2, 1), [u(3, 5)], lambda a: np.roll(a, 2, 1)),
+    OpSpec("roll_flat", lambda a: T.roll(a, -4), [u(3, 5)], lambda a: np.roll(a, -4)),
+    OpSpec(
+        "repeat_counts",
+        lambda a, r: T.repeat(a, r, axis=1),
+        [u(3, 5), REPEATS],
+        lambda a, r: np.repeat(a, r, axis=1),
+    ),
+    OpSpec("take", lambda a: a.take([2, 0, 2], axis=1), [u(3, 5)], lambda a: a[:, [2, 0, 2]]),
+    OpSpec("tensor_copy", lambda a: a.copy() * 2, [u(3, 5)], lambda a: a * 2),
+]
