@@ -32,6 +32,7 @@ def test_legacy_module_paths_import():
     assert SharedVariable is theano.SharedVariable and function is theano.function
     assert In is theano.In and Out is theano.Out and isinstance(theano.shared(1.0), SharedVariable)
     assert shared is theano.shared and get_default_mode() == FAST_RUN
+    assert get_default_mode().including("fast_run").excluding("fuse").excluding_passes == ("fuse",)
     assert Apply is theano.Apply and Op is theano.Op and Variable is T.Variable
     assert gof.graph.toposort is toposort and callable(ancestors) and callable(is_same_graph)
     assert callable(inputs) and callable(pfunc)

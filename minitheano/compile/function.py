@@ -83,6 +83,12 @@ class Mode:
         """This mode without the named passes (e.g. ``'fuse'``, ``'stabilize'``)."""
         return Mode(self.linker, self.optimizer, self.excluding_passes + tuple(names))
 
+    def including(self, *tags: str) -> "Mode":
+        """Theano's request for optional rewrites: the passes of this mode already run."""
+        return self
+
+    requiring = including
+
 
 _MODES = {
     "FAST_RUN": Mode(optimizer="fast_run"),
