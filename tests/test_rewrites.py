@@ -316,3 +316,18 @@ def test_fused_sum_reads_channels_last_inputs_and_keeps_the_broadcast_check():
     g = theano.function([m, n], T.sum(m * n))
     with pytest.raises(ValueError, match="dimension mismatch"):
         g(np.ones((3, 1)), np.ones((3, 4)))
+
+
+def test_small_and_blocked_fused_evaluation_agree(monkeypatch):
+    from minitheano.tensor import fusion
+
+    out = T.tanh(x * y + 1) * T.exp(-x) + 0.5 * y**2 - T.nnet.sigmoid(x) / (1 + x * x)
+    f = theano.function([x, y], out)
+    assert [type(s.node.op).__name__ for s in f.program.steps] == ["FusedElemwise"]
+    a, b = np.random.RandomState(0).rand(2, 60, 70)
+    expected = np.tanh(a * b + 1) * np.exp(-a) + 0.5 * b**2 - 1 / (1 + np.exp(-a)) / (1 + a * a)
+    small = f(a, b)  # 4200 elements: plain calls
+    monkeypatch.setattr(fusion, "SMALL_ELEMENTS", 0)
+    blocked = theano.function([x, y], out)(a, b)  # the blocked evaluation
+    np.testing.assert_allclose(small, expected, rtol=1e-13)
+    np.testing.assert_allclose(blocked, expected, rtol=1e-13)
