@@ -116,3 +116,12 @@ def test_float32_gradients_stay_float32():
     gW = T.grad(T.nnet.sigmoid(T.dot(x, W)).mean(), W)
     assert gW.dtype == "float32"
     assert _eval(gW, [x], [np.ones((4, 3), dtype="float32")]).dtype == "float32"
+
+
+def test_a_float64_gradient_reaching_a_float32_subtensor_is_cast():
+    x = T.fvector("x")
+    gz = T.dvector("gz")
+    g = T.grad(None, x, known_grads={x[1:]: gz})
+    assert g.dtype == "float32"
+    out = theano.function([x, gz], g)(np.ones(3, "float32"), np.array([2.0, 3.0]))
+    np.testing.assert_array_equal(out, [0, 2, 3])

@@ -182,6 +182,10 @@ class Subtensor(Op):
         x, symbolic, (gz,) = inputs[0], inputs[1:], output_grads
         if x.dtype in DISCRETE_DTYPES:
             return [None] * len(inputs)
+        if gz.dtype != x.dtype:  # a float64 gradient of a float32 variable: it gets x's dtype
+            from .elemwise import cast
+
+            gz = cast(gz, x.dtype)
         gx = IncSubtensor(self.idx_list, False)(zeros_like(x), gz, *symbolic)
         return [gx] + [None] * len(symbolic)
 
