@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 
 import numpy as np
@@ -183,8 +184,6 @@ def main(argv=None):
         import theano
         import theano.tensor as T
     else:
-        import sys
-
         import minitheano as theano
         import minitheano.tensor as T
 
@@ -192,6 +191,8 @@ def main(argv=None):
         sys.modules["theano"] = theano
         sys.modules["theano.tensor"] = T
         sys.modules["theano.tensor.shared_randomstreams"] = T.shared_randomstreams
+    # Theano's graph walks recurse once per node: deep unrolled graphs need a higher limit
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20 * args.n + 1000))
     seconds = WORKLOADS[args.workload](theano, T, args.n)
     print(f"RESULT workload={args.workload} lib={args.lib} n={args.n} seconds={seconds:.6g}")
 

@@ -19,7 +19,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SIZES = {"unrolled": [1000, 5000], "unrolled_grad": [300, 1000]}
+SIZES = {"unrolled": [1000, 2000], "unrolled_grad": [300]}
 
 
 def run(python, lib, workload, n, env):
