@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..graph import Constant
 from .basic import Alloc, alloc
 from .elemwise import Elemwise, cast, inv, sqr, sqrt
+from .shape import DimShuffle
 from .shape_inference import symbolic_shape
 from .type import constant
 
@@ -17,11 +19,15 @@ def _elemwise_is(node, scalar_op) -> bool:
     return isinstance(node.op, Elemwise) and node.op.scalar_op == scalar_op
 
 
-def _constant_scalar(var):
+def constant_scalar(var):
     """The value of a constant whose elements are all equal (through dimshuffles), or None."""
-    from .rewrites import _constant_value
-
-    return _constant_value(var)
+    if isinstance(var, Constant):
+        data = np.asarray(var.data)
+        if data.size and np.all(data == data.flat[0]):
+            return data.flat[0]
+    if var.owner is not None and isinstance(var.owner.op, DimShuffle):
+        return constant_scalar(var.owner.inputs[0])
+    return None
 
 
 def _as_output(new, out):
@@ -39,7 +45,7 @@ def multiply_by_zero(fgraph, node):
     """
     if not _elemwise_is(node, "mul"):
         return None
-    if not any(_constant_scalar(i) == 0 for i in node.inputs):
+    if not any(constant_scalar(i) == 0 for i in node.inputs):
         return None
     out = node.outputs[0]
     zero = constant(np.zeros((), dtype=out.dtype))
@@ -58,7 +64,7 @@ def simplify_pow(fgraph, node):
     if not _elemwise_is(node, "pow"):
         return None
     base, exponent = node.inputs
-    e = _constant_scalar(exponent)
+    e = constant_scalar(exponent)
     if e is None:
         return None
     simpler = {1: lambda x: x, 2: sqr, 0.5: sqrt, -1: inv}.get(float(e))

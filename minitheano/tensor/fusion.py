@@ -129,13 +129,15 @@ class FusedElemwise(Op):
         last_use = self.last_uses()  # once per compiled node, not per block of every call
         check_broadcast = broadcast_checker(self, node)
 
-        straight = self._straight_line(xp)
+        straight = []  # built on the first small call: most graphs' big chains never need it
 
         def thunk(*args):
             if check_broadcast is not None:
                 check_broadcast(args)
             if xp is np and max(a.size for a in args) < SMALL_ELEMENTS:
-                return straight(args)
+                if not straight:
+                    straight.append(self._straight_line(xp))
+                return straight[0](args)
             shape = np.broadcast_shapes(*[a.shape for a in args])
             if xp is not np or len(shape) == 0:  # the whole chain at once (a GPU, or scalars)
                 return self._evaluate_into(

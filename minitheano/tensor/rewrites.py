@@ -11,10 +11,13 @@ import numpy as np
 from ..compile.rewrite import Pass, merge
 from ..graph import Constant
 from . import algebra
-from .elemwise import Elemwise
-from .shape import DimShuffle, Reshape
+from .algebra import constant_scalar
+from .elemwise import Elemwise, mul, neg, true_div
+from .shape import DimShuffle, MakeVector, Reshape, Shape
+from .shape_inference import symbolic_shape
 from .subtensor import Subtensor
 from .type import constant
+from .variable import TensorConstant
 
 # --- helpers -----------------------------------------------------------------------------------
 
@@ -24,17 +27,6 @@ def _op_is(var, op_type, scalar_op=None):
     if node is None or not isinstance(node.op, op_type):
         return False
     return scalar_op is None or getattr(node.op, "scalar_op", None) == scalar_op
-
-
-def _constant_value(var):
-    """The value of a constant scalar-like variable (all elements equal), or None."""
-    if isinstance(var, Constant):
-        data = np.asarray(var.data)
-        if data.size and np.all(data == data.flat[0]):
-            return data.flat[0]
-    if _op_is(var, DimShuffle):
-        return _constant_value(var.owner.inputs[0])
-    return None
 
 
 def _same_type_or_none(new, old):
@@ -52,9 +44,9 @@ def remove_neutral_elements(fgraph, node):
     a, b = node.inputs
     out = node.outputs[0]
     neutral = 1 if op.scalar_op in ("mul", "true_div") else 0
-    if _constant_value(b) == neutral and b.dtype != "bool":
+    if constant_scalar(b) == neutral and b.dtype != "bool":
         return _same_type_or_none(a, out)
-    if op.scalar_op in ("mul", "add") and _constant_value(a) == neutral and a.dtype != "bool":
+    if op.scalar_op in ("mul", "add") and constant_scalar(a) == neutral and a.dtype != "bool":
         return _same_type_or_none(b, out)
     return None
 
@@ -157,7 +149,6 @@ def cancel_division(fgraph, node):
     for v in common:
         den.remove(v)
         num.remove(next(n for n in num if n is v))
-    from .elemwise import mul, neg, true_div
 
     result = num[0] if num else constant(np.asarray(1, dtype=node.outputs[0].dtype))
     for v in num[1:]:
@@ -171,8 +162,6 @@ def cancel_division(fgraph, node):
 
 def shape_from_inputs(fgraph, node):
     """``Shape(f(x))`` -> the shape inferred from ``x``: no need to compute ``f(x)`` for it."""
-    from .shape import MakeVector, Shape
-    from .shape_inference import symbolic_shape
 
     if not isinstance(node.op, Shape) or node.inputs[0].owner is None:
         return None
@@ -190,8 +179,6 @@ def shape_from_inputs(fgraph, node):
 
 def _whole_shape_of(dims):
     """``y`` when ``dims`` are ``Shape(y)[0], Shape(y)[1], ...`` in order, else None."""
-    from .shape import Shape
-    from .subtensor import Subtensor
 
     sources = set()
     for axis, d in enumerate(dims):
@@ -212,8 +199,6 @@ def _whole_shape_of(dims):
 
 def index_make_vector(fgraph, node):
     """``MakeVector(a, b, c)[1]`` -> ``b``."""
-    from .shape import MakeVector
-    from .subtensor import Subtensor
 
     if not isinstance(node.op, Subtensor) or len(node.op.idx_list) != 1:
         return None
@@ -238,7 +223,6 @@ def constant_fold(fgraph, node):
     value = np.asarray(value, dtype=out.dtype)
     if value.size > 1_000_000:
         return None
-    from .variable import TensorConstant
 
     return [TensorConstant(out.type, value)]
 

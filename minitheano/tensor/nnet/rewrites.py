@@ -16,9 +16,9 @@ def _is(var, op_type, scalar_op=None):
 
 
 def _constant_one(var):
-    from ..rewrites import _constant_value
+    from ..algebra import constant_scalar
 
-    return _constant_value(var) == 1
+    return constant_scalar(var) == 1
 
 
 def log_softmax_to_logsoftmax(fgraph, node):
