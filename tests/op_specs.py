@@ -653,3 +653,9 @@ SPECS += [
     OpSpec("take", lambda a: a.take([2, 0, 2], axis=1), [u(3, 5)], lambda a: a[:, [2, 0, 2]]),
     OpSpec("tensor_copy", lambda a: a.copy() * 2, [u(3, 5)], lambda a: a * 2),
 ]
+
+# the convolution family, 3-D pooling, neighbours, batch normalization, h_softmax (they use
+# OpSpec and u above)
+from .op_specs_nnet import NNET_SPECS  # noqa: E402
+
+SPECS += NNET_SPECS

@@ -1,4 +1,4 @@
-"""Sliding windows over the last two axes, shared by convolution and pooling.
+"""Sliding windows over the trailing axes, shared by convolution, pooling and neighbours.
 
 Everything here is strided views plus vectorised array calls (no per-pixel Python loop), and it
 runs unchanged on NumPy and CuPy: ``xp`` is passed in.
@@ -18,26 +18,45 @@ def out_size(
     return (size + pad_before + pad_after - extent) // stride + 1
 
 
-def pad_last2(xp, x, pads, value=0):
-    """``x`` padded on its last two axes by ``pads = (top, bottom, left, right)``.
+def pad_spatial(xp, x, pads, value=0):
+    """``x`` padded on its last ``len(pads)`` axes by ``pads = ((before, after), ...)``.
 
     The result keeps ``x``'s memory layout (channels-last arrays stay channels-last).
     """
-    top, bottom, left, right = pads
-    if not any(pads):
+    if not any(before or after for before, after in pads):
         return x
-    shape = x.shape[:-2] + (x.shape[-2] + top + bottom, x.shape[-1] + left + right)
+    n = len(pads)
+    spatial = x.shape[-n:]
+    shape = x.shape[:-n] + tuple(s + b + a for s, (b, a) in zip(spatial, pads))
     out = xp.empty_like(x, shape=shape)
     out[...] = value
-    out[..., top : top + x.shape[-2], left : left + x.shape[-1]] = x
+    out[(Ellipsis,) + tuple(slice(b, b + s) for s, (b, _) in zip(spatial, pads))] = x
     return out
 
 
-def shifted_view(x, i, j, oh, ow, stride):
-    """The view of ``x`` that window offset ``(i, j)`` sees at every output position."""
-    sh, sw = stride
+def shifted_view(x, start, out_shape, stride):
+    """The view of ``x`` that the window offset ``start`` (an index per trailing axis) sees at
+    every one of the ``out_shape`` output positions, windows ``stride`` apart."""
     # stops past the last window, never negative (an empty output must give an empty view)
-    return x[..., i : i + sh * oh : sh, j : j + sw * ow : sw]
+    return x[
+        (Ellipsis,) + tuple(slice(i, i + s * n, s) for i, n, s in zip(start, out_shape, stride))
+    ]
+
+
+def window_view(xp, x, kernel, out_shape, stride, dilation):
+    """``x`` (``(B, C, *spatial)``) viewed as ``(B, *out_shape, C, *kernel)`` without a copy:
+    entry ``(b, *o, c, *k)`` is what kernel tap ``k`` of output position ``o`` sees."""
+    strides = x.strides[2:]
+    return xp.lib.stride_tricks.as_strided(
+        x,
+        (x.shape[0], *out_shape, x.shape[1], *kernel),
+        (
+            x.strides[0],
+            *(st * s for st, s in zip(strides, stride)),
+            x.strides[1],
+            *(st * d for st, d in zip(strides, dilation)),
+        ),
+    )
 
 
 def channels_last(x) -> bool:
@@ -103,15 +122,22 @@ class Im2col:
 
 
 def split_windows(x, ws, stride, pad):
-    """``x`` viewed as ``(..., oh, wh, ow, ww)`` when windows tile it exactly, else None.
+    """``x`` viewed as ``(..., o1, w1, o2, w2, ...)`` when windows tile its last ``len(ws)`` axes
+    exactly, else None.
 
     Splitting an axis never copies, whatever the memory layout, so non-overlapping pooling
     and its gradient become plain broadcasting over this view.
     """
     if tuple(stride) != tuple(ws) or any(pad):
         return None
-    (wh, ww), (h, w) = ws, x.shape[-2:]
-    oh, ow = h // wh, w // ww
-    if oh * wh != h or ow * ww != w:
+    n = len(ws)
+    counts = tuple(size // w for size, w in zip(x.shape[-n:], ws))
+    if any(c * w != size for c, w, size in zip(counts, ws, x.shape[-n:])):
         return None
-    return x.reshape(x.shape[:-2] + (oh, wh, ow, ww))
+    return x.reshape(x.shape[:-n] + sum(((c, w) for c, w in zip(counts, ws)), ()))
+
+
+def per_window(y, n):
+    """``y`` (``(..., o1, ..., on)``) as ``(..., o1, 1, ..., on, 1)``: broadcasts against the
+    ``split_windows`` view."""
+    return y[(Ellipsis,) + (slice(None), None) * n]

@@ -1,8 +1,21 @@
-"""``T.nnet``: activations, softmax, cross-entropies and convolution."""
+"""``T.nnet``: activations, softmax, cross-entropies, convolution, batch normalization."""
 
 from ..elemwise import sigmoid, softplus
-from . import conv  # noqa: F401  (legacy module T.nnet.conv)
-from .abstract_conv import Conv2d, Conv2dGradInputs, Conv2dGradWeights, conv2d
+from . import abstract_conv, bn, conv, neighbours  # noqa: F401  (T.nnet.bn ...; legacy conv)
+from .abstract_conv import (
+    Conv2d,
+    Conv2dGradInputs,
+    Conv2dGradWeights,
+    Conv3d,
+    Conv3dGradInputs,
+    Conv3dGradWeights,
+    conv2d,
+    conv2d_grad_wrt_inputs,
+    conv2d_transpose,
+    conv3d,
+    separable_conv2d,
+)
+from .abstract_conv import conv2d as abstract_conv2d
 from .basic import (
     LogSoftmax,
     Softmax,
@@ -10,6 +23,7 @@ from .basic import (
     binary_crossentropy,
     categorical_crossentropy,
     elu,
+    h_softmax,
     hard_sigmoid,
     log_softmax,
     logsoftmax,
@@ -20,12 +34,23 @@ from .basic import (
     softsign,
     ultra_fast_sigmoid,
 )
+from .bn import batch_normalization
 
 __all__ = [
     "conv2d",
+    "abstract_conv2d",
+    "conv2d_grad_wrt_inputs",
+    "conv2d_transpose",
+    "conv3d",
+    "separable_conv2d",
     "Conv2d",
     "Conv2dGradInputs",
     "Conv2dGradWeights",
+    "Conv3d",
+    "Conv3dGradInputs",
+    "Conv3dGradWeights",
+    "batch_normalization",
+    "h_softmax",
     "sigmoid",
     "softplus",
     "relu",

@@ -1,4 +1,4 @@
-"""Neural-network functions: softmax, log-softmax and the cross-entropies."""
+"""Neural-network functions: softmax, log-softmax, the cross-entropies, hierarchical softmax."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...graph import Apply
+from ...graph import Apply, Variable, toposort
 from ...op import Op
-from ..elemwise import exp, log, sigmoid, softplus
+from ..basic import arange
+from ..elemwise import exp, gt, log, sigmoid, softplus, switch
+from ..linalg import batched_dot, dot, tensordot
 from ..type import DISCRETE_DTYPES, FLOAT_DTYPES, as_tensor_variable
 
 
@@ -61,11 +63,34 @@ class SoftmaxGrad(Op):
 
     def grad(self, inputs, outputs, output_grads):
         # differentiate the same formula written with elementwise ops (gives 2nd derivatives)
-        from ...gradient import grad
+        def formula(dy, sm):
+            return [(dy - (dy * sm).sum(axis=1, keepdims=True)) * sm]
 
-        dy, sm = inputs
-        expr = (dy - (dy * sm).sum(axis=1, keepdims=True)) * sm
-        return grad((expr * output_grads[0]).sum(), [dy, sm], disconnected_inputs="ignore")
+        return formula_grad(formula, inputs, output_grads)
+
+
+def formula_grad(formula, inputs, output_grads):
+    """For an op's ``grad``: the partial derivatives of ``formula(*inputs)`` (the op's outputs
+    written with elementwise ops and reductions), given its output gradients.
+
+    The formula is differentiated on stand-ins of the inputs, then the inputs are put back: the
+    real inputs may depend on one another (a softmax's gradient on the softmax, statistics on
+    the data), and the output gradients on the op's outputs, yet neither may be followed here.
+    """
+    from ...gradient import grad
+
+    standins = [v.type() for v in inputs]
+    given = [g for g in output_grads if g is not None]
+    outs = formula(*standins)
+    cost = sum((o * g).sum() for o, g in zip(outs, output_grads) if g is not None)
+    grads = grad(cost, standins, disconnected_inputs="ignore")
+    memo = {id(s): v for s, v in zip(standins, inputs)}
+    for node in toposort(grads, blockers=given):
+        new_inputs = [memo.get(id(i), i) for i in node.inputs]
+        if any(a is not b for a, b in zip(new_inputs, node.inputs)):
+            for old, new in zip(node.outputs, node.op.make_node(*new_inputs).outputs):
+                memo[id(old)] = new
+    return [memo.get(id(g), g) for g in grads]
 
 
 @dataclass(frozen=True)
@@ -133,10 +158,48 @@ def sigmoid_binary_crossentropy(logits, target):
 
 
 def relu(x, alpha=0):
-    """Rectified linear unit, ``max(x, 0)`` (leaky with slope ``alpha``)."""
+    """Rectified linear unit, ``max(x, 0)``; leaky with slope ``alpha`` below 0, a number or a
+    tensor broadcast against ``x`` (a learned slope per unit, say).
+
+    >>> y = relu(x, alpha=T.vector())
+    """
     from ..elemwise import relu as relu_
 
+    if isinstance(alpha, Variable) or np.ndim(alpha) > 0:
+        x, alpha = as_tensor_variable(x), as_tensor_variable(alpha)
+        return switch(gt(x, 0), x, x * alpha)
     return relu_(x, alpha)
+
+
+def h_softmax(
+    x, batch_size, n_outputs, n_classes, n_outputs_per_class, W1, b1, W2, b2, target=None
+):
+    """Two-level hierarchical softmax (Theano's ``nnet.h_softmax``): the ``n_outputs`` outputs
+    are grouped in ``n_classes`` classes of ``n_outputs_per_class`` consecutive outputs;
+    ``p(output) = p(class) * p(output | class)``.
+
+    ``x`` is ``(batch_size, n_in)``; ``W1``/``b1`` (``(n_in, n_classes)``/``(n_classes,)``)
+    score the classes, ``W2``/``b2`` (``(n_classes, n_in, n_outputs_per_class)``/``(n_classes,
+    n_outputs_per_class)``) the outputs within each class. Without ``target`` returns all the
+    probabilities, ``(batch_size, n_outputs)``; with integer ``target`` (``(batch_size,)`` or
+    ``(batch_size, 1)``) only the targets', ``(batch_size,)``, computing one class's outputs
+    per row.
+
+    >>> probs = h_softmax(x, 32, 100, 10, 10, W1, b1, W2, b2, target=y)
+    """
+    x = as_tensor_variable(x)
+    class_probs = softmax(dot(x, W1) + b1)
+    if target is None:
+        activations = tensordot(x, W2, (1, 1)) + b2  # (batch, n_classes, n_outputs_per_class)
+        probs = softmax(activations.reshape((-1, n_outputs_per_class)))
+        probs = class_probs.dimshuffle(0, 1, "x") * probs.reshape((batch_size, n_classes, -1))
+        return probs.reshape((batch_size, -1))[:, :n_outputs]
+    target = as_tensor_variable(target).flatten()
+    classes, within = target // n_outputs_per_class, target % n_outputs_per_class
+    W2, b2 = as_tensor_variable(W2), as_tensor_variable(b2)
+    probs = softmax(batched_dot(x, W2[classes]) + b2[classes])
+    rows = arange(batch_size)
+    return class_probs[rows, classes] * probs[rows, within]
 
 
 def ultra_fast_sigmoid(x):
