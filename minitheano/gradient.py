@@ -185,11 +185,8 @@ def _final_grad(w, g):
     return g
 
 
-@dataclass(frozen=True)
-class GradientBlock(Op):
-    """Identity in the forward pass; its gradient is zero (``zero_grad``) or absent."""
-
-    kind: str  # "disconnected" or "zero"
+class _ForwardIdentity(Op):
+    """An op that passes its input through and acts only on the gradient."""
 
     def make_node(self, x) -> Apply:
         x = as_tensor_variable(x)
@@ -200,6 +197,13 @@ class GradientBlock(Op):
 
     def infer_shape(self, node, input_shapes):
         return [input_shapes[0]]
+
+
+@dataclass(frozen=True)
+class GradientBlock(_ForwardIdentity):
+    """Identity in the forward pass; its gradient is zero (``zero_grad``) or absent."""
+
+    kind: str  # "disconnected" or "zero"
 
     def grad(self, inputs, outputs, output_grads):
         if self.kind == "disconnected":
@@ -350,21 +354,11 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="
 
 
 @dataclass(frozen=True)
-class GradClip(Op):
+class GradClip(_ForwardIdentity):
     """Identity in the forward pass; the gradient through it is clipped to [lower, upper]."""
 
     lower: float
     upper: float
-
-    def make_node(self, x) -> Apply:
-        x = as_tensor_variable(x)
-        return Apply(self, [x], [x.type()])
-
-    def perform(self, xp, x):
-        return x
-
-    def infer_shape(self, node, input_shapes):
-        return [input_shapes[0]]
 
     def grad(self, inputs, outputs, output_grads):
         from .tensor.elemwise import clip
