@@ -67,7 +67,7 @@ def main(argv=None):
             label = f"{workload} N={n}" if n else workload
             print(
                 f"| {label} | {_fmt(statistics.median(theirs))} | {_fmt(statistics.median(ours))} "
-                f"| {statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f}) |",
+                f"| {statistics.median(ratios):.3g}x ({min(ratios):.3g}-{max(ratios):.3g}) |",
                 flush=True,
             )
 
