@@ -17,7 +17,7 @@ import numpy as np
 
 import minitheano as theano
 import minitheano.tensor as T
-from minitheano.compile.function import Mode
+from minitheano.compile.mode import Mode
 
 
 def build(dtype):

@@ -8,7 +8,7 @@ import numpy as np
 import minitheano as theano
 import minitheano.tensor as T
 from minitheano.compile.fgraph import FunctionGraph
-from minitheano.compile.function import Mode
+from minitheano.compile.mode import Mode
 from minitheano.graph import clone_replace
 
 

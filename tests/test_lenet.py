@@ -148,7 +148,7 @@ def _small_lenet_train(mode):
 
 
 def test_rewrites_shrink_the_lenet_program_without_changing_its_numbers():
-    from minitheano.compile.function import Mode
+    from minitheano.compile.mode import Mode
 
     fast, fast_params = _small_lenet_train(None)
     plain, plain_params = _small_lenet_train(Mode(optimizer=None))

@@ -5,7 +5,7 @@ import pytest
 
 import minitheano as theano
 import minitheano.tensor as T
-from minitheano.compile.function import Mode
+from minitheano.compile.mode import Mode
 
 x, y, v = T.dmatrix("x"), T.dmatrix("y"), T.dvector("v")
 NO_FUSION = Mode().excluding("fuse")

@@ -2,18 +2,9 @@
 
 from ..shared import SharedVariable, shared
 from . import io, mode, pfunc, sharedvalue  # Theano's module paths
-from .function import (
-    Function,
-    In,
-    MissingInputError,
-    Mode,
-    Out,
-    Param,
-    UnusedInputError,
-    function,
-    get_default_mode,
-    get_mode,
-)
+from .function import Function, MissingInputError, UnusedInputError, function
+from .io import In, Out, Param
+from .mode import Mode, get_default_mode, get_mode
 
 __all__ = [
     "Function",

@@ -7,7 +7,6 @@ import gc
 import itertools
 import time
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,8 +16,11 @@ from ..graph import Constant, Variable, clone_replace, graph_inputs
 from ..shared import SharedVariable
 from ..tensor.type import as_tensor_variable
 from .fgraph import FunctionGraph
+from .io import In, Out, Param  # noqa: F401  (Param: re-exported, as in Theano)
+from .mode import get_mode, passes_for
 from .program import ProfileStats, Program
 from .rewrite import run_passes
+from .storage import accepts_as_is, root, unshared
 
 
 class MissingInputError(ValueError):
@@ -27,110 +29,6 @@ class MissingInputError(ValueError):
 
 class UnusedInputError(ValueError):
     """An input of ``function`` is not used by any output or update."""
-
-
-@dataclass
-class In:
-    """A function input with options: ``In(x, name=None, value=default)`` (Theano's argument
-    order; ``update``, ``strict``, ``autoname``, ``implicit``, ``shared`` are accepted)."""
-
-    variable: Variable
-    name: str | None = None
-    value: object = None
-    update: object = None
-    mutable: bool = False
-    strict: bool = False
-    allow_downcast: bool | None = None
-    autoname: bool = True
-    implicit: bool | None = None
-    borrow: bool = False
-    shared: bool = False
-
-    def __post_init__(self):
-        if self.update is not None:
-            raise NotImplementedError(
-                f"In({self.variable}, update=...): inputs that update themselves are not "
-                f"supported; use a shared variable and function(updates=...)"
-            )
-        if self.name is None and self.autoname:
-            self.name = self.variable.name
-
-    @property
-    def has_default(self) -> bool:
-        return self.value is not None
-
-
-Param = In
-
-
-@dataclass
-class Out:
-    """A function output with options: ``Out(y, borrow=True)`` may return internal storage
-    (faster: no copy, but the next call may overwrite the array)."""
-
-    variable: Variable
-    borrow: bool = False
-
-
-@dataclass(frozen=True)
-class Mode:
-    """How to compile: ``optimizer`` is ``'fast_run'`` (all rewrites), ``'fast_compile'``
-    (merge only) or ``None`` (no rewrite); ``excluding`` names passes to skip."""
-
-    linker: str | None = "py"
-    optimizer: str | None = "fast_run"
-    excluding_passes: tuple = ()
-
-    def excluding(self, *names: str) -> "Mode":
-        """This mode without the named passes (e.g. ``'fuse'``, ``'stabilize'``)."""
-        return Mode(self.linker, self.optimizer, self.excluding_passes + tuple(names))
-
-    def including(self, *tags: str) -> "Mode":
-        """Theano's request for optional rewrites: the passes of this mode already run."""
-        return self
-
-    requiring = including
-
-
-_MODES = {
-    "FAST_RUN": Mode(optimizer="fast_run"),
-    "FAST_COMPILE": Mode(optimizer="fast_compile"),
-    "NONE": Mode(optimizer=None),
-}
-
-
-#: Theano's ``config.optimizer`` values -> this package's optimizer levels
-_OPTIMIZERS = {"None": None, "merge": "fast_compile", "fast_compile": "fast_compile"}
-
-
-def get_mode(mode) -> Mode:
-    """The ``Mode`` for ``mode`` (None: ``config.mode``; Theano's default mode ``'Mode'``, and
-    ``FAST_RUN`` when ``config.optimizer`` was changed, follow ``config.optimizer``)."""
-    if mode is None:
-        mode = config.mode
-    if isinstance(mode, Mode):
-        return mode
-    if isinstance(mode, str) and (
-        mode == "Mode" or (mode.upper() == "FAST_RUN" and config.optimizer != "fast_run")
-    ):
-        return Mode(optimizer=_OPTIMIZERS.get(config.optimizer, "fast_run"))
-    if isinstance(mode, str) and mode.upper() in _MODES:
-        return _MODES[mode.upper()]
-    raise ValueError(f"function: unknown mode {mode!r}; use 'FAST_RUN', 'FAST_COMPILE' or a Mode")
-
-
-def get_default_mode() -> Mode:
-    """The mode ``function`` uses when given none."""
-    return get_mode(None)
-
-
-def passes_for(mode: Mode):
-    from ..tensor.rewrites import FAST_COMPILE_PASSES, FAST_RUN_PASSES
-
-    passes = {"fast_run": FAST_RUN_PASSES, "fast_compile": FAST_COMPILE_PASSES, None: ()}[
-        mode.optimizer
-    ]
-    return tuple(p for p in passes if p.name not in mode.excluding_passes)
 
 
 def _pairs(mapping, what):
@@ -401,9 +299,9 @@ class Function:
         # update value and no output may share memory with anything that outlives the call
         # (inputs, shared values, constants) or with each other: such values are copied.
         taken = set(self._constant_roots)
-        taken.update([id(_root(storage[s])) for s in self._input_and_shared_slots])
+        taken.update([id(root(storage[s])) for s in self._input_and_shared_slots])
         if self._update_value_slots:
-            new_values = [_unshared(storage[s], taken) for s in self._update_value_slots]
+            new_values = [unshared(storage[s], taken) for s in self._update_value_slots]
             # one C-level loop runs no Python bytecode, so no signal handler (such as
             # KeyboardInterrupt) runs between two writes: every shared variable gets its new
             # value, or none does
@@ -412,7 +310,7 @@ class Function:
         for slot, borrow in self._output_slots_borrow:
             value = storage[slot]
             if not borrow:
-                value = _unshared(value, taken)
+                value = unshared(value, taken)
             outputs.append(value if self.return_internal_type else to_host(value))
         if self._single:
             return outputs[0]
@@ -439,10 +337,10 @@ class Function:
         """Per-function facts ``__call__`` needs, computed once (it runs on every call)."""
         program = self.program
         self._positions = range(len(self.ins))
-        self._input_accepts = [_accepts_as_is(i.variable.type, self.backend.xp) for i in self.ins]
+        self._input_accepts = [accepts_as_is(i.variable.type, self.backend.xp) for i in self.ins]
         self._shared_inputs = [(s, program.variables[s]) for s in program.shared_slots]
         self._input_and_shared_slots = program.input_slots + program.shared_slots
-        self._constant_roots = frozenset(id(_root(v)) for v in program.constants.values())
+        self._constant_roots = frozenset(id(root(v)) for v in program.constants.values())
         # device outputs are copied to the host anyway, unless the internal type is asked for
         copy = self.backend.xp is np or self.return_internal_type
         self._output_slots_borrow = [
@@ -489,43 +387,6 @@ def _collector_paused():
     finally:
         if enabled:
             gc.enable()
-
-
-def _accepts_as_is(type_, xp):
-    """A test that a call argument can be used unchanged: a NumPy array of exactly the input's
-    dtype, ndim and broadcastable sizes (anything else goes through ``TensorType.filter``)."""
-    if xp is not np:
-        return lambda value: False  # host values are moved to the device by filter's caller
-    dtype, ndim = np.dtype(type_.dtype), type_.ndim
-    ones = [a for a, b in enumerate(type_.broadcastable) if b]
-
-    def accepts(value) -> bool:
-        return (
-            type(value) is np.ndarray
-            and value.dtype == dtype
-            and value.ndim == ndim
-            and all(value.shape[a] == 1 for a in ones)
-        )
-
-    return accepts
-
-
-def _root(value):
-    """The object that owns ``value``'s memory (arrays that are views have a ``base``)."""
-    base = getattr(value, "base", None)
-    while base is not None:
-        value, base = base, getattr(base, "base", None)
-    return value
-
-
-def _unshared(value, taken: set):
-    """``value``, or a copy of it when its memory is in ``taken``; its memory is then taken."""
-    root = id(_root(value))
-    if root in taken and hasattr(value, "copy"):
-        value = value.copy()
-        root = id(value)
-    taken.add(root)
-    return value
 
 
 class _Missing:

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..compile.fgraph import FunctionGraph
-from ..compile.function import get_mode, passes_for
+from ..compile.mode import get_mode, passes_for
 from ..compile.program import Program
 from ..compile.rewrite import run_passes
 from ..graph import Apply, Variable, clone_replace, toposort
