@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..graph import Apply
+from ..graph import Apply, toposort
 from ..op import Op
 from ..parallel import cache_chunks, over_rows
 from .elemwise import SCALAR_OPS, UFUNCS, Elemwise, broadcast_checker
@@ -207,7 +207,9 @@ def fuse_elemwise(fgraph, report) -> None:
 
 def _build(group, root):
     members = {id(n) for n in group}
-    order = [n for n in _toposort_within(root, members)]
+    # the group's own inputs block the walk, so it costs the group's size, not the graph's
+    outside = [v for n in group for v in n.inputs if v.owner is None or id(v.owner) not in members]
+    order = toposort(root.outputs, blockers=outside)
     inputs, input_index, program, temp_index = [], {}, [], {}
     for node in order:
         refs = []
@@ -226,22 +228,3 @@ def _build(group, root):
     fused = op.make_node(*inputs, broadcastable=root.outputs[0].broadcastable)
     fused.source = root.source
     return fused.outputs[0]
-
-
-def _toposort_within(root, members):
-    """The member nodes ``root`` depends on, each after its inputs (iterative: chains of
-    unrolled loops are longer than Python's recursion limit)."""
-    order, done, stack = [], set(), [(root, False)]
-    while stack:
-        node, inputs_done = stack.pop()
-        if id(node) in done:
-            continue
-        if inputs_done:
-            done.add(id(node))
-            order.append(node)
-            continue
-        stack.append((node, True))
-        for var in reversed(node.inputs):
-            if var.owner is not None and id(var.owner) in members and id(var.owner) not in done:
-                stack.append((var.owner, False))
-    return order
