@@ -13,7 +13,8 @@ from typing import ClassVar
 from ...graph import Apply, Constant
 from ...op import Op
 from ..elemwise import cast
-from ..shape import MakeVector, Shape, shape
+from ..shape import shape
+from ..static_values import get_vector_length
 from ..type import FLOAT_DTYPES, TensorType, as_tensor_variable, upcast
 from ..windows import out_size
 
@@ -77,13 +78,10 @@ def _vector_length(v):
     """The length of a shape given as a tuple or a symbolic vector, or None if unknown."""
     if isinstance(v, (tuple, list)):
         return len(v)
-    if isinstance(v, Constant):
-        return len(v.data)
-    if v.owner is not None and isinstance(v.owner.op, MakeVector):
-        return len(v.owner.inputs)
-    if v.owner is not None and isinstance(v.owner.op, Shape):
-        return v.owner.inputs[0].ndim
-    return None
+    try:
+        return get_vector_length(v)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
