@@ -26,7 +26,8 @@ from ..config import config
 from ..graph import Apply, Constant, Variable
 from ..op import Op
 from ..tensor.elemwise import cast
-from ..tensor.shape import MakeVector, Shape, as_shape_vector, shape
+from ..tensor.shape import as_shape_vector, shape
+from ..tensor.static_values import get_vector_length
 from ..tensor.type import INT_DTYPES, TensorType, as_tensor_variable, upcast
 from .numpy_draws import DRAWS
 from .permute_rows import permute_row_elements
@@ -166,14 +167,10 @@ def _size_vector(op, size):
 
 def _vector_length(vector) -> int | None:
     """The static length of a symbolic int vector, or None when unknown."""
-    if isinstance(vector, Constant):
-        return len(vector.data)
-    node = vector.owner
-    if node is not None and isinstance(node.op, MakeVector):
-        return len(node.inputs)
-    if node is not None and isinstance(node.op, Shape):
-        return node.inputs[0].ndim
-    return None
+    try:
+        return get_vector_length(vector)
+    except ValueError:
+        return None
 
 
 def _auto_dim(fn, axis, ndim, params):
