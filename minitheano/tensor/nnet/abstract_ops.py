@@ -29,14 +29,14 @@ def _theano_constructor(base):
     ):
         base.__init__(
             self,
-            border_mode,
-            subsample,
-            filter_flip,
-            filter_dilation,
-            imshp,
-            kshp,
-            num_groups,
-            unshared,
+            border_mode=border_mode,
+            subsample=subsample,
+            filter_flip=filter_flip,
+            filter_dilation=filter_dilation,
+            input_shape=imshp,
+            filter_shape=kshp,
+            num_groups=num_groups,
+            unshared=unshared,
         )
 
     return __init__
