@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 
-def _check_broadcast(fn: str, size, *params) -> None:
+def check_broadcast(fn: str, size, *params) -> None:
     """Raise a ValueError naming the shapes when the parameters do not broadcast to ``size``."""
     shapes = [np.shape(p) for p in params]
     try:
@@ -29,7 +29,7 @@ def _scalar_distribution(name: str):
 
     def draw(random_state, *args):
         *params, size = args
-        _check_broadcast(name, size, *params)
+        check_broadcast(name, size, *params)
         return method(random_state, *params, size)
 
     draw.__name__ = name
@@ -44,7 +44,7 @@ def random_integers(random_state, low, high, size):
     ``randint`` with broadcast bound arrays draws element by element in the same (C) order,
     with the same rejection sampling, so one vectorised call gives the same numbers.
     """
-    _check_broadcast("random_integers", size, low, high)
+    check_broadcast("random_integers", size, low, high)
     shape = np.broadcast_shapes(np.shape(low), np.shape(high), *(() if size is None else (size,)))
     low = np.broadcast_to(np.asarray(low, dtype="int64"), shape)
     high = np.broadcast_to(np.asarray(high, dtype="int64"), shape)
@@ -89,7 +89,7 @@ def multinomial(random_state, n, pvals, size):
             f"multinomial: n (shape {n.shape}) and pvals' leading dims (shape "
             f"{pvals.shape[:-1]}) have more dims than the size {size}"
         )
-    _check_broadcast("multinomial", size, n, pvals[..., 0])
+    check_broadcast("multinomial", size, n, pvals[..., 0])
     lead = np.broadcast_shapes(n.shape, pvals.shape[:-1], *(() if size is None else (size,)))
     if np.any(pvals < 0):
         raise ValueError("multinomial: pvals must be >= 0")

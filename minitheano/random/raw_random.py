@@ -29,7 +29,7 @@ from ..tensor.elemwise import cast
 from ..tensor.shape import as_shape_vector, shape
 from ..tensor.static_values import get_vector_length
 from ..tensor.type import INT_DTYPES, TensorType, as_tensor_variable, upcast
-from .numpy_draws import DRAWS
+from .numpy_draws import DRAWS, check_broadcast
 from .permute_rows import permute_row_elements
 
 
@@ -190,16 +190,7 @@ def _auto_dim(fn, axis, ndim, params):
 
 def _check_constant_params(fn, size, params) -> None:
     """Build-time check that constant parameters broadcast to a fully known ``size``."""
-    shapes = [p.data.shape for p in params if isinstance(p, Constant)]
-    try:
-        joint = np.broadcast_shapes(*shapes)
-        if size is not None and np.broadcast_shapes(joint, size) != size:
-            raise ValueError
-    except ValueError:
-        wanted = f" to the size {size}" if size is not None else ""
-        raise ValueError(
-            f"{fn}: the parameter shapes {', '.join(map(str, shapes))} do not broadcast{wanted}"
-        ) from None
+    check_broadcast(fn, size, *[p.data for p in params if isinstance(p, Constant)])
 
 
 def infer_size(fn: str, ndim, size, *params):
