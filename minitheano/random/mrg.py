@@ -20,11 +20,12 @@ import numpy as np
 from ..config import config
 from ..graph import Constant, Variable
 from ..shared import shared
-from ..tensor.basic import _static_length, concatenate
+from ..tensor.basic import concatenate
 from ..tensor.elemwise import cast, cos, log, sin, sqrt
 from ..tensor.extra_ops import nonzero
 from ..tensor.reduce import prod
 from ..tensor.shape import as_shape_vector, reshape
+from ..tensor.static_values import get_vector_length
 from ..tensor.type import FLOAT_DTYPES, INT_DTYPES, as_tensor_variable, constant, upcast
 from .mrg_core import M1, M2, next_stream_start, substream_states
 from .mrg_ops import ChoiceFromUniform, MRGUniform, MultinomialFromUniform
@@ -66,7 +67,7 @@ def _size_vector(what: str, size, ndim):
         if size.ndim != 1 or size.dtype not in INT_DTYPES:
             raise TypeError(f"{what}: a symbolic size must be an integer vector, got {size.type}")
         try:
-            length = _static_length(size)
+            length = get_vector_length(size)
         except ValueError:
             if ndim is None:
                 raise ValueError(
