@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from .graph import Apply, Variable
 from .op import Op
+from .tensor.basic import zeros_like
+from .tensor.shape import patternbroadcast
 from .tensor.type import as_tensor_variable
 
 
@@ -98,9 +100,6 @@ class IfElse(Op):
         return shapes
 
     def grad(self, inputs, outputs, output_grads):
-        from .tensor.basic import zeros_like
-        from .tensor.shape import patternbroadcast
-
         n = self.n_outs
         then, other = inputs[1 : 1 + n], inputs[1 + n :]
         output_grads = [patternbroadcast(g, t.broadcastable) for g, t in zip(output_grads, then)]
