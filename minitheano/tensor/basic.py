@@ -11,7 +11,7 @@ from ..config import config
 from ..graph import Apply, Constant
 from ..op import Op
 from .elemwise import cast
-from .shape import MakeVector, Shape, dimshuffle, shape
+from .shape import dimshuffle, shape
 from .type import INT_DTYPES, TensorType, as_tensor_variable, constant, upcast
 
 # --- typed input variables ------------------------------------------------------------------
@@ -153,25 +153,22 @@ class Alloc(Op):
 
 def _shape_scalars(shape_arg):
     from ..graph import Variable
+    from .static_values import get_vector_length  # (static_values builds on this module)
 
     if isinstance(shape_arg, Variable) and shape_arg.ndim == 1:
-        n = _static_length(shape_arg)
+        try:
+            n = get_vector_length(shape_arg)
+        except ValueError:
+            raise ValueError(
+                f"the length of the symbolic shape vector {shape_arg} is not known; pass a "
+                f"tuple of scalars"
+            ) from None
         return [shape_arg[i] for i in range(n)]
     if isinstance(shape_arg, (int, np.integer)) or (
         isinstance(shape_arg, Variable) and shape_arg.ndim == 0
     ):
         shape_arg = (shape_arg,)
     return [constant(np.int64(s)) if isinstance(s, (int, np.integer)) else s for s in shape_arg]
-
-
-def _static_length(vec) -> int:
-    if hasattr(vec, "data"):
-        return len(vec.data)
-    if vec.owner is not None and isinstance(vec.owner.op, MakeVector):
-        return len(vec.owner.inputs)
-    if vec.owner is not None and isinstance(vec.owner.op, Shape):
-        return vec.owner.inputs[0].ndim
-    raise ValueError("the length of this symbolic shape vector is not known; pass a tuple")
 
 
 def alloc(value, *shape):
